@@ -1,0 +1,28 @@
+"""Bounded contexts are found, not listed: a subpackage with a `bootstrap` module is one."""
+
+import importlib
+import importlib.util
+import pkgutil
+from collections.abc import Iterator
+from types import ModuleType
+
+
+def discover() -> list[str]:
+    """Names of the bounded contexts of this service, sorted."""
+    package = importlib.import_module(__package__)
+    return sorted(
+        module.name
+        for module in pkgutil.iter_modules(package.__path__)
+        if module.ispkg and importlib.util.find_spec(f"{__package__}.{module.name}.bootstrap")
+    )
+
+
+def bootstraps() -> Iterator[ModuleType]:
+    for name in discover():
+        yield importlib.import_module(f"{__package__}.{name}.bootstrap")
+
+
+def import_models() -> None:
+    """Register every context's tables on the shared metadata (Alembic needs them all)."""
+    for name in discover():
+        importlib.import_module(f"{__package__}.{name}.infrastructure.models")

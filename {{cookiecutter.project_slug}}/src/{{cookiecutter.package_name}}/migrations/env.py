@@ -1,0 +1,50 @@
+import asyncio
+
+from alembic import context
+from sqlalchemy import Connection, pool
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database import (
+    database_url,
+    with_driver,
+)
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.orm import Base
+
+from {{ cookiecutter.package_name }}.contexts import import_models
+from {{ cookiecutter.package_name }}.settings import Settings
+
+import_models()
+config = context.config
+
+
+def run_migrations(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        compare_type=True,
+        transaction_per_migration=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def run_migrations_online() -> None:
+    url = config.attributes.get("url") or database_url(Settings())
+    engine = create_async_engine(with_driver(url, "asyncpg"), poolclass=pool.NullPool)
+    async with engine.connect() as connection:
+        await connection.run_sync(run_migrations)
+    await engine.dispose()
+
+
+if context.is_offline_mode():
+    context.configure(
+        url=config.attributes.get("url") or database_url(Settings()),
+        target_metadata=Base.metadata,
+        literal_binds=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+elif (connection := config.attributes.get("connection")) is not None:
+    run_migrations(connection)
+else:
+    asyncio.run(run_migrations_online())

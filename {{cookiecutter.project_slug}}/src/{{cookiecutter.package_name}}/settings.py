@@ -1,0 +1,74 @@
+"""Configuration read from the environment (prefix `{{ cookiecutter.__env_prefix }}`, `__` between levels)."""
+
+import os
+from enum import StrEnum
+from pathlib import Path
+from typing import Self
+
+from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class DatabaseSettings(BaseModel):
+    url: SecretStr | None = Field(
+        default=None,
+        description="PostgreSQL URL. Unset in development: an embedded PostgreSQL is started.",
+    )
+    pool_size: int = Field(default=5, ge=1)
+    max_overflow: int = Field(default=10, ge=0)
+    pool_timeout: float = Field(default=30.0, gt=0, description="Seconds to wait for a connection.")
+    pool_recycle: int = Field(default=1800, description="Seconds before a connection is replaced.")
+    pool_pre_ping: bool = True
+    echo: bool = Field(default=False, description="Log every SQL statement (development only).")
+    statement_timeout_ms: int = Field(default=30_000, ge=0, description="0 disables the limit.")
+    embedded_dir: Path | None = Field(
+        default=None,
+        description="Data folder of the embedded PostgreSQL; a folder under the system "
+        "temporary directory when unset.",
+    )
+
+
+class HttpSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="{{ cookiecutter.__env_prefix }}",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+    )
+
+    environment: Environment = Environment.DEVELOPMENT
+    database: DatabaseSettings = DatabaseSettings()
+    http: HttpSettings = HttpSettings()
+
+    @model_validator(mode="after")
+    def _use_platform_database_url(self) -> Self:
+        # Hosting platforms and CI services export the conventional DATABASE_URL.
+        if self.database.url is None and (url := os.environ.get("DATABASE_URL")):
+            self.database.url = SecretStr(url)
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_settings(self) -> Self:
+        if self.environment is Environment.DEVELOPMENT:
+            return self
+        if self.database.url is None:
+            raise ValueError(
+                f"database.url is required in {self.environment}: set "
+                "{{ cookiecutter.__env_prefix }}DATABASE__URL (the embedded PostgreSQL is for development only)"
+            )
+        if self.database.echo and self.environment is Environment.PRODUCTION:
+            raise ValueError(
+                "database.echo must be off in production: it writes query parameters to the logs"
+            )
+        return self

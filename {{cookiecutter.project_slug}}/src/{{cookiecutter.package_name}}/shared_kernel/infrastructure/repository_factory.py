@@ -1,0 +1,20 @@
+from typing import Any, TypeVar, cast
+
+from sqlalchemy.orm import Session
+
+from .repository import BaseRepository
+
+R = TypeVar("R", bound=BaseRepository[Any, Any])
+
+
+class RepositoryFactory:
+    """Builds each repository once per session, on first use."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._built: dict[type[BaseRepository[Any, Any]], BaseRepository[Any, Any]] = {}
+
+    def __call__(self, repository_type: type[R]) -> R:
+        if repository_type not in self._built:
+            self._built[repository_type] = repository_type(self._session)
+        return cast(R, self._built[repository_type])

@@ -1,0 +1,59 @@
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from ...shared_kernel.domain.entity import Entity, utc_now
+from .errors import {{ cookiecutter.__aggregate_class }}StatusTransitionError, {{ cookiecutter.__aggregate_class }}TitleError
+
+TITLE_MAX_LENGTH = 200
+
+
+class {{ cookiecutter.__aggregate_class }}Status(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+_ALLOWED_TRANSITIONS: dict[{{ cookiecutter.__aggregate_class }}Status, frozenset[{{ cookiecutter.__aggregate_class }}Status]] = {
+    {{ cookiecutter.__aggregate_class }}Status.OPEN: frozenset([{{ cookiecutter.__aggregate_class }}Status.IN_PROGRESS]),
+    {{ cookiecutter.__aggregate_class }}Status.IN_PROGRESS: frozenset([{{ cookiecutter.__aggregate_class }}Status.OPEN, {{ cookiecutter.__aggregate_class }}Status.DONE]),
+    {{ cookiecutter.__aggregate_class }}Status.DONE: frozenset(),
+}
+
+
+@dataclass(kw_only=True, eq=False)
+class {{ cookiecutter.__aggregate_class }}(Entity):
+    title: str
+    description: str = ""
+    status: {{ cookiecutter.__aggregate_class }}Status = {{ cookiecutter.__aggregate_class }}Status.OPEN
+    created_at: datetime = field(default_factory=utc_now)
+    updated_at: datetime = field(default_factory=utc_now)
+
+    def __post_init__(self) -> None:
+        self.title = _checked_title(self.title)
+
+    def rename(self, title: str) -> None:
+        self.title = _checked_title(title)
+        self._touch()
+
+    def describe(self, description: str) -> None:
+        self.description = description
+        self._touch()
+
+    def move_to(self, status: {{ cookiecutter.__aggregate_class }}Status) -> None:
+        if status not in _ALLOWED_TRANSITIONS[self.status]:
+            raise {{ cookiecutter.__aggregate_class }}StatusTransitionError(self.status, status)
+        self.status = status
+        self._touch()
+
+    def _touch(self) -> None:
+        self.updated_at = utc_now()
+
+
+def _checked_title(title: str) -> str:
+    title = title.strip()
+    if not title:
+        raise {{ cookiecutter.__aggregate_class }}TitleError("the title must not be blank")
+    if len(title) > TITLE_MAX_LENGTH:
+        raise {{ cookiecutter.__aggregate_class }}TitleError(f"the title must be at most {TITLE_MAX_LENGTH} characters")
+    return title

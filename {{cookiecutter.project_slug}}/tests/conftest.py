@@ -1,0 +1,106 @@
+"""Database fixtures, shared by every test kind that touches SQL. Each starts on first use,
+so unit tests never start a database.
+
+The suite runs on the server named by TEST_DATABASE_URL (or DATABASE_URL), else on an
+embedded PostgreSQL. Either way it works in a throwaway database of its own, created at the
+start and dropped at the end, so it never touches data it did not make.
+"""
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+from alembic import command
+from sqlalchemy import URL, Engine, create_engine, make_url, pool, text
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session
+
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database import Database, with_driver
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.embedded_postgres import (
+    default_data_dir,
+    start_embedded_postgres,
+)
+
+from {{ cookiecutter.package_name }}.migrations import alembic_config
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def server_url() -> URL:
+    configured = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if configured:
+        return make_url(configured)
+    return make_url(start_embedded_postgres(default_data_dir(PROJECT_ROOT)))
+
+
+@contextmanager
+def throwaway_database(server: URL) -> Iterator[URL]:
+    """A new, empty database on `server`, dropped on exit."""
+    name = f"test_{uuid4().hex[:16]}"
+    admin = create_engine(
+        with_driver(server, "psycopg"), isolation_level="AUTOCOMMIT", poolclass=pool.NullPool
+    )
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(server_url: URL) -> Iterator[URL]:
+    """A database migrated to the newest revision, for the whole run."""
+    with throwaway_database(server_url) as url:
+        engine = create_engine(with_driver(url, "psycopg"), poolclass=pool.NullPool)
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(connection=connection), "head")
+        engine.dispose()
+        yield url
+
+
+@pytest.fixture(scope="session")
+def sync_engine(database_url: URL) -> Iterator[Engine]:
+    engine = create_engine(with_driver(database_url, "psycopg"))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(sync_engine: Engine) -> Iterator[Session]:
+    """A synchronous session whose work is rolled back after the test.
+
+    Commits inside the test release a SAVEPOINT; the outer transaction is never committed.
+    """
+    with sync_engine.connect() as connection:
+        transaction = connection.begin()
+        with Session(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        ) as session:
+            yield session
+        transaction.rollback()
+
+
+@pytest.fixture(scope="session")
+async def async_engine(database_url: URL) -> AsyncIterator[AsyncEngine]:
+    engine = create_async_engine(with_driver(database_url, "asyncpg"))
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def database(async_engine: AsyncEngine) -> AsyncIterator[Database]:
+    """The application's `Database`, with every session joined to one rolled-back transaction."""
+    async with async_engine.connect() as connection:
+        transaction = await connection.begin()
+        sessions = async_sessionmaker(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+        yield Database(async_engine, sessions)
+        await transaction.rollback()

@@ -1,0 +1,58 @@
+"""The migrations, on a database of their own: they build exactly what the models describe."""
+
+from collections.abc import Iterator
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import URL, Engine, create_engine, inspect, pool
+
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database import with_driver
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.orm import Base
+
+from {{ cookiecutter.package_name }}.contexts import import_models
+from {{ cookiecutter.package_name }}.migrations import alembic_config
+
+from ..conftest import throwaway_database
+
+
+@pytest.fixture(scope="module")
+def engine(server_url: URL) -> Iterator[Engine]:
+    with throwaway_database(server_url) as url:
+        engine = create_engine(with_driver(url, "psycopg"), poolclass=pool.NullPool)
+        yield engine
+        engine.dispose()
+
+
+def migrate(engine: Engine, direction: str, revision: str) -> None:
+    with engine.begin() as connection:
+        getattr(command, direction)(alembic_config(connection=connection), revision)
+
+
+def tables(engine: Engine) -> set[str]:
+    return set(inspect(engine).get_table_names()) - {"alembic_version"}
+
+
+def test_upgrade_downgrade_and_upgrade_again(engine: Engine) -> None:
+    import_models()
+
+    migrate(engine, "upgrade", "head")
+    assert tables(engine) == set(Base.metadata.tables)
+
+    migrate(engine, "downgrade", "base")
+    assert tables(engine) == set()
+
+    migrate(engine, "upgrade", "head")
+    assert tables(engine) == set(Base.metadata.tables)
+
+
+def test_the_models_and_the_migrated_schema_do_not_differ(engine: Engine) -> None:
+    import_models()
+    migrate(engine, "upgrade", "head")
+
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, Base.metadata)
+
+    assert differences == []
