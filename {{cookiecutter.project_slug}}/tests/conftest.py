@@ -18,13 +18,18 @@ from sqlalchemy import URL, Engine, create_engine, make_url, pool, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
 
-from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database import Database, with_driver
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database import (
+    Database,
+    with_driver,
+)
 from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.embedded_postgres import (
     default_data_dir,
     start_embedded_postgres,
 )
 
-from {{ cookiecutter.package_name }}.migrations import alembic_config
+from {{ cookiecutter.package_name }}.migrations import (
+    alembic_config,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,7 @@
-"""Configuration read from the environment (prefix `{{ cookiecutter.__env_prefix }}`, `__` between levels)."""
+"""Configuration read from the environment.
+
+Variables carry the prefix `{{ cookiecutter.__env_prefix }}`; `__` separates nested levels.
+"""
 
 import os
 from enum import StrEnum
@@ -64,8 +67,8 @@ class Settings(BaseSettings):
             return self
         if self.database.url is None:
             raise ValueError(
-                f"database.url is required in {self.environment}: set "
-                "{{ cookiecutter.__env_prefix }}DATABASE__URL (the embedded PostgreSQL is for development only)"
+                f"database.url is required in {self.environment}: set the DATABASE__URL "
+                "setting (the embedded PostgreSQL is for development only)",
             )
         if self.database.echo and self.environment is Environment.PRODUCTION:
             raise ValueError(

@@ -5,7 +5,9 @@ from pathlib import Path
 
 from importlinter.cli import lint_imports
 
-from {{ cookiecutter.package_name }} import contexts
+from {{ cookiecutter.package_name }} import (
+    contexts,
+)
 
 PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 

@@ -3,10 +3,17 @@ from collections.abc import AsyncIterator
 import pytest
 from httpx import ASGITransport, AsyncClient
 
-from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database import Database
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database import (
+    Database,
+)
 
-from {{ cookiecutter.package_name }}.app import create_app
-from {{ cookiecutter.package_name }}.settings import Environment, Settings
+from {{ cookiecutter.package_name }}.app import (
+    create_app,
+)
+from {{ cookiecutter.package_name }}.settings import (
+    Environment,
+    Settings,
+)
 
 
 @pytest.fixture

@@ -6,22 +6,43 @@ from uuid import UUID
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from {{ cookiecutter.package_name }}.shared_kernel.application.unit_of_work import transactional
-from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database import Database
+from {{ cookiecutter.package_name }}.shared_kernel.application.unit_of_work import (
+    transactional,
+)
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database import (
+    Database,
+)
 from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.session_scope import (
     SessionScopeError,
     current_session,
 )
-from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.use_case_runner import AsyncUseCaseRunner
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.use_case_runner import (
+    AsyncUseCaseRunner,
+)
 
-from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.application.commands import Create{{ cookiecutter.__aggregate_class }}
-from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.application.unit_of_work import {{ cookiecutter.__context_class }}UnitOfWork
-from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.application.use_cases import Create{{ cookiecutter.__aggregate_class }}Handler
-from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.domain.entities import {{ cookiecutter.__aggregate_class }}
-from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.infrastructure.models import {{ cookiecutter.__aggregate_class }}Model
-from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.infrastructure.repository import {{ cookiecutter.__aggregate_class }}Repository
-from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.infrastructure.unit_of_work import SqlAlchemy{{ cookiecutter.__context_class }}UnitOfWork
+from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.application.commands import (
+    Create{{ cookiecutter.__aggregate_class }},
+)
+from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.application.unit_of_work import (
+    {{ cookiecutter.__context_class }}UnitOfWork,
+)
+from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.application.use_cases import (
+    Create{{ cookiecutter.__aggregate_class }}Handler,
+)
+from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.domain.entities import (
+    {{ cookiecutter.__aggregate_class }},
+)
+from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.infrastructure.models import (
+    {{ cookiecutter.__aggregate_class }}Model,
+)
+from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.infrastructure.repository import (
+    {{ cookiecutter.__aggregate_class }}Repository,
+)
+from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.infrastructure.unit_of_work import (
+    SqlAlchemy{{ cookiecutter.__context_class }}UnitOfWork,
+)
 
 run = AsyncUseCaseRunner(SqlAlchemy{{ cookiecutter.__context_class }}UnitOfWork)
 
@@ -62,7 +83,11 @@ async def test_a_use_case_that_fails_after_writing_leaves_nothing(database: Data
 async def test_work_not_committed_is_discarded_when_the_scope_ends(database: Database) -> None:
     async with database.scope():
         entity = {{ cookiecutter.__aggregate_class }}(title="never committed")
-        await current_session().run_sync(lambda session: {{ cookiecutter.__aggregate_class }}Repository(session).add(entity))
+
+        def add_without_commit(session: Session) -> None:
+            {{ cookiecutter.__aggregate_class }}Repository(session).add(entity)
+
+        await current_session().run_sync(add_without_commit)
 
     assert await stored_titles(database) == []
 
@@ -74,8 +99,9 @@ async def test_using_the_session_outside_a_scope_is_an_error() -> None:
 
 async def test_a_child_task_cannot_share_the_request_session(database: Database) -> None:
     async with database.scope():
+        command = Create{{ cookiecutter.__aggregate_class }}(title="x")
         with pytest.raises(SessionScopeError, match="belongs to another task"):
-            await asyncio.create_task(run(Create{{ cookiecutter.__aggregate_class }}Handler, Create{{ cookiecutter.__aggregate_class }}(title="x")))
+            await asyncio.create_task(run(Create{{ cookiecutter.__aggregate_class }}Handler, command))
 
 
 async def test_a_child_task_may_open_its_own_scope(database: Database) -> None:

@@ -8,11 +8,19 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import URL, Engine, create_engine, inspect, pool
 
-from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database import with_driver
-from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.orm import Base
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database import (
+    with_driver,
+)
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.orm import (
+    Base,
+)
 
-from {{ cookiecutter.package_name }}.contexts import import_models
-from {{ cookiecutter.package_name }}.migrations import alembic_config
+from {{ cookiecutter.package_name }}.contexts import (
+    import_models,
+)
+from {{ cookiecutter.package_name }}.migrations import (
+    alembic_config,
+)
 
 from ..conftest import throwaway_database
 

@@ -8,10 +8,16 @@ from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database impor
     database_url,
     with_driver,
 )
-from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.orm import Base
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.orm import (
+    Base,
+)
 
-from {{ cookiecutter.package_name }}.contexts import import_models
-from {{ cookiecutter.package_name }}.settings import Settings
+from {{ cookiecutter.package_name }}.contexts import (
+    import_models,
+)
+from {{ cookiecutter.package_name }}.settings import (
+    Settings,
+)
 
 import_models()
 config = context.config

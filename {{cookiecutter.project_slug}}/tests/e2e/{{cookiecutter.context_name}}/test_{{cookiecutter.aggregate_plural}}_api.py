@@ -15,7 +15,9 @@ async def create(client: AsyncClient, title: str = "Write docs") -> dict[str, ob
 async def test_create_answers_201_with_location_and_the_row_is_stored(
     client: AsyncClient,
 ) -> None:
-    response = await client.post("/{{ cookiecutter.__url_path }}", json={"title": "Write docs", "description": "d"})
+    body = {"title": "Write docs", "description": "d"}
+
+    response = await client.post("/{{ cookiecutter.__url_path }}", json=body)
 
     assert response.status_code == 201
     created = response.json()

@@ -6,13 +6,28 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from {{ cookiecutter.package_name }}.shared_kernel.domain.errors import ConcurrencyConflictError, NotFoundError
-from {{ cookiecutter.package_name }}.shared_kernel.domain.pagination import PageRequest, Sort
+from {{ cookiecutter.package_name }}.shared_kernel.domain.errors import (
+    ConcurrencyConflictError,
+    NotFoundError,
+)
+from {{ cookiecutter.package_name }}.shared_kernel.domain.pagination import (
+    PageRequest,
+    Sort,
+)
 
-from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.domain.entities import {{ cookiecutter.__aggregate_class }}, {{ cookiecutter.__aggregate_class }}Status
-from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.domain.repository import {{ cookiecutter.__aggregate_class }}SortField
-from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.infrastructure.models import {{ cookiecutter.__aggregate_class }}Model
-from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.infrastructure.repository import {{ cookiecutter.__aggregate_class }}Repository
+from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.domain.entities import (
+    {{ cookiecutter.__aggregate_class }},
+    {{ cookiecutter.__aggregate_class }}Status,
+)
+from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.domain.repository import (
+    {{ cookiecutter.__aggregate_class }}SortField,
+)
+from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.infrastructure.models import (
+    {{ cookiecutter.__aggregate_class }}Model,
+)
+from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.infrastructure.repository import (
+    {{ cookiecutter.__aggregate_class }}Repository,
+)
 
 
 @pytest.fixture
@@ -98,10 +113,11 @@ def test_search_filters_sorts_and_pages(repository: {{ cookiecutter.__aggregate_
     entities[1].move_to({{ cookiecutter.__aggregate_class }}Status.IN_PROGRESS)
     repository.add_many(entities)
     by_title = Sort({{ cookiecutter.__aggregate_class }}SortField.TITLE)
+    by_title_descending = Sort({{ cookiecutter.__aggregate_class }}SortField.TITLE, descending=True)
 
     first_page = repository.search({{ cookiecutter.__aggregate_class }}Status.OPEN, by_title, PageRequest(limit=2))
     second_page = repository.search({{ cookiecutter.__aggregate_class }}Status.OPEN, by_title, PageRequest(2, offset=2))
-    descending = repository.search(None, Sort({{ cookiecutter.__aggregate_class }}SortField.TITLE, descending=True), PageRequest())
+    descending = repository.search(None, by_title_descending, PageRequest())
 
     assert [entity.title for entity in first_page.items] == ["a", "b"]
     assert [entity.title for entity in second_page.items] == ["c"]

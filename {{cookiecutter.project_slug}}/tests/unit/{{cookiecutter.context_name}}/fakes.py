@@ -3,12 +3,26 @@
 from copy import deepcopy
 from uuid import UUID
 
-from {{ cookiecutter.package_name }}.shared_kernel.domain.errors import ConcurrencyConflictError, NotFoundError
-from {{ cookiecutter.package_name }}.shared_kernel.domain.pagination import Page, PageRequest, Sort
+from {{ cookiecutter.package_name }}.shared_kernel.domain.errors import (
+    ConcurrencyConflictError,
+    NotFoundError,
+)
+from {{ cookiecutter.package_name }}.shared_kernel.domain.pagination import (
+    Page,
+    PageRequest,
+    Sort,
+)
 
-from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.application.unit_of_work import {{ cookiecutter.__context_class }}UnitOfWork
-from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.domain.entities import {{ cookiecutter.__aggregate_class }}, {{ cookiecutter.__aggregate_class }}Status
-from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.domain.repository import {{ cookiecutter.__aggregate_class }}SortField
+from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.application.unit_of_work import (
+    {{ cookiecutter.__context_class }}UnitOfWork,
+)
+from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.domain.entities import (
+    {{ cookiecutter.__aggregate_class }},
+    {{ cookiecutter.__aggregate_class }}Status,
+)
+from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.domain.repository import (
+    {{ cookiecutter.__aggregate_class }}SortField,
+)
 
 
 class InMemory{{ cookiecutter.__aggregate_class }}Repository:

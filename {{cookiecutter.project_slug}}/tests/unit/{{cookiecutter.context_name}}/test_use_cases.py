@@ -2,7 +2,9 @@ from uuid import uuid4
 
 import pytest
 
-from {{ cookiecutter.package_name }}.shared_kernel.domain.errors import NotFoundError
+from {{ cookiecutter.package_name }}.shared_kernel.domain.errors import (
+    NotFoundError,
+)
 
 from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.application.commands import (
     Create{{ cookiecutter.__aggregate_class }},
@@ -18,8 +20,13 @@ from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.application
     Move{{ cookiecutter.__aggregate_class }}Handler,
     Update{{ cookiecutter.__aggregate_class }}Handler,
 )
-from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.domain.entities import {{ cookiecutter.__aggregate_class }}Status
-from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.domain.errors import {{ cookiecutter.__aggregate_class }}StatusTransitionError, {{ cookiecutter.__aggregate_class }}TitleError
+from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.domain.entities import (
+    {{ cookiecutter.__aggregate_class }}Status,
+)
+from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.domain.errors import (
+    {{ cookiecutter.__aggregate_class }}StatusTransitionError,
+    {{ cookiecutter.__aggregate_class }}TitleError,
+)
 
 from .fakes import Fake{{ cookiecutter.__context_class }}UnitOfWork
 
@@ -83,8 +90,10 @@ def test_list_filters_by_status_and_pages(uow: Fake{{ cookiecutter.__context_cla
     ids = [create(Create{{ cookiecutter.__aggregate_class }}(title=f"t{number}")).id for number in range(3)]
     move(Move{{ cookiecutter.__aggregate_class }}(ids[0], {{ cookiecutter.__aggregate_class }}Status.IN_PROGRESS))
 
-    open_page = List{{ cookiecutter.__aggregates_class }}Handler(uow)(List{{ cookiecutter.__aggregates_class }}(status={{ cookiecutter.__aggregate_class }}Status.OPEN))
-    in_progress = List{{ cookiecutter.__aggregates_class }}Handler(uow)(List{{ cookiecutter.__aggregates_class }}(status={{ cookiecutter.__aggregate_class }}Status.IN_PROGRESS))
+    list_{{ cookiecutter.aggregate_plural }} = List{{ cookiecutter.__aggregates_class }}Handler(uow)
+
+    open_page = list_{{ cookiecutter.aggregate_plural }}(List{{ cookiecutter.__aggregates_class }}(status={{ cookiecutter.__aggregate_class }}Status.OPEN))
+    in_progress = list_{{ cookiecutter.aggregate_plural }}(List{{ cookiecutter.__aggregates_class }}({{ cookiecutter.__aggregate_class }}Status.IN_PROGRESS))
 
     assert open_page.total == 2
     assert [dto.id for dto in in_progress.items] == [ids[0]]

@@ -1,7 +1,13 @@
 import pytest
 
-from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.domain.entities import {{ cookiecutter.__aggregate_class }}, {{ cookiecutter.__aggregate_class }}Status
-from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.domain.errors import {{ cookiecutter.__aggregate_class }}StatusTransitionError, {{ cookiecutter.__aggregate_class }}TitleError
+from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.domain.entities import (
+    {{ cookiecutter.__aggregate_class }},
+    {{ cookiecutter.__aggregate_class }}Status,
+)
+from {{ cookiecutter.package_name }}.{{ cookiecutter.context_name }}.domain.errors import (
+    {{ cookiecutter.__aggregate_class }}StatusTransitionError,
+    {{ cookiecutter.__aggregate_class }}TitleError,
+)
 
 
 def test_a_new_{{ cookiecutter.aggregate_name }}_is_open_with_a_time_ordered_id() -> None:
@@ -38,20 +44,20 @@ def test_it_moves_from_open_to_in_progress_to_done() -> None:
 @pytest.mark.parametrize(
     ("path", "illegal"),
     [
-        ([], {{ cookiecutter.__aggregate_class }}Status.DONE),
-        ([{{ cookiecutter.__aggregate_class }}Status.IN_PROGRESS, {{ cookiecutter.__aggregate_class }}Status.DONE], {{ cookiecutter.__aggregate_class }}Status.OPEN),
-        ([{{ cookiecutter.__aggregate_class }}Status.IN_PROGRESS, {{ cookiecutter.__aggregate_class }}Status.DONE], {{ cookiecutter.__aggregate_class }}Status.IN_PROGRESS),
+        ([], "done"),
+        (["in_progress", "done"], "open"),
+        (["in_progress", "done"], "in_progress"),
     ],
 )
-def test_an_illegal_transition_is_refused(path: list[{{ cookiecutter.__aggregate_class }}Status], illegal: {{ cookiecutter.__aggregate_class }}Status) -> None:
+def test_an_illegal_transition_is_refused(path: list[str], illegal: str) -> None:
     entity = {{ cookiecutter.__aggregate_class }}(title="t")
     for status in path:
-        entity.move_to(status)
+        entity.move_to({{ cookiecutter.__aggregate_class }}Status(status))
 
     with pytest.raises({{ cookiecutter.__aggregate_class }}StatusTransitionError):
-        entity.move_to(illegal)
+        entity.move_to({{ cookiecutter.__aggregate_class }}Status(illegal))
 
-    assert entity.status is (path[-1] if path else {{ cookiecutter.__aggregate_class }}Status.OPEN)
+    assert entity.status == (path[-1] if path else "open")
 
 
 def test_renaming_validates_the_new_title() -> None:

@@ -14,11 +14,14 @@ class {{ cookiecutter.__aggregate_class }}Status(StrEnum):
     DONE = "done"
 
 
-_ALLOWED_TRANSITIONS: dict[{{ cookiecutter.__aggregate_class }}Status, frozenset[{{ cookiecutter.__aggregate_class }}Status]] = {
-    {{ cookiecutter.__aggregate_class }}Status.OPEN: frozenset([{{ cookiecutter.__aggregate_class }}Status.IN_PROGRESS]),
-    {{ cookiecutter.__aggregate_class }}Status.IN_PROGRESS: frozenset([{{ cookiecutter.__aggregate_class }}Status.OPEN, {{ cookiecutter.__aggregate_class }}Status.DONE]),
-    {{ cookiecutter.__aggregate_class }}Status.DONE: frozenset(),
-}
+# (from, to) pairs; anything else is refused.
+_ALLOWED_TRANSITIONS: frozenset[tuple[str, str]] = frozenset(
+    [
+        ("open", "in_progress"),
+        ("in_progress", "open"),
+        ("in_progress", "done"),
+    ],
+)
 
 
 @dataclass(kw_only=True, eq=False)
@@ -41,7 +44,7 @@ class {{ cookiecutter.__aggregate_class }}(Entity):
         self._touch()
 
     def move_to(self, status: {{ cookiecutter.__aggregate_class }}Status) -> None:
-        if status not in _ALLOWED_TRANSITIONS[self.status]:
+        if (self.status, status) not in _ALLOWED_TRANSITIONS:
             raise {{ cookiecutter.__aggregate_class }}StatusTransitionError(self.status, status)
         self.status = status
         self._touch()
