@@ -1,4 +1,5 @@
 import asyncio
+from logging.config import fileConfig
 
 from alembic import context
 from sqlalchemy import Connection, pool
@@ -21,6 +22,8 @@ from {{ cookiecutter.package_name }}.settings import (
 
 import_models()
 config = context.config
+if config.config_file_name is not None:  # the `alembic` command line, not the application
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 
 def run_migrations(connection: Connection) -> None:

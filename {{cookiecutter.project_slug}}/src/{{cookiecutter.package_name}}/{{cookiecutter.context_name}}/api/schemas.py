@@ -1,7 +1,7 @@
 """The HTTP contract. Kept apart from the application's DTOs so either can change alone."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Self
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -45,7 +45,7 @@ class {{ cookiecutter.__aggregate_class }}Response(BaseModel):
     updated_at: datetime
 
     @classmethod
-    def from_dto(cls, dto: {{ cookiecutter.__aggregate_class }}DTO) -> "{{ cookiecutter.__aggregate_class }}Response":
+    def from_dto(cls, dto: {{ cookiecutter.__aggregate_class }}DTO) -> Self:
         return cls(
             id=dto.id,
             title=dto.title,

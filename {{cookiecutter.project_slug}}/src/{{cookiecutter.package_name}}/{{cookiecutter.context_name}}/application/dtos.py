@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Self
 from uuid import UUID
 
 from ..domain.entities import {{ cookiecutter.__aggregate_class }}, {{ cookiecutter.__aggregate_class }}Status
@@ -16,7 +17,7 @@ class {{ cookiecutter.__aggregate_class }}DTO:
     updated_at: datetime
 
     @classmethod
-    def from_entity(cls, entity: {{ cookiecutter.__aggregate_class }}) -> "{{ cookiecutter.__aggregate_class }}DTO":
+    def from_entity(cls, entity: {{ cookiecutter.__aggregate_class }}) -> Self:
         return cls(
             id=entity.id,
             title=entity.title,

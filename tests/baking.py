@@ -1,0 +1,54 @@
+"""Baking the template and running the baked project's own tooling."""
+
+import os
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+TEMPLATE = Path(__file__).resolve().parents[1]
+DATABASE_VARIABLES = ("DATABASE_URL", "TEST_DATABASE_URL")
+
+
+def bake(cookies: Any, **answers: str) -> Path:
+    """Bake with `answers` (the defaults for the rest) and return the project folder."""
+    result = cookies.bake(extra_context=answers)
+    assert result.exit_code == 0, result.exception
+    project: Path = result.project_path
+    return project
+
+
+def run(
+    command: list[str],
+    project: Path,
+    venv: Path,
+    extra_env: Mapping[str, str] | None = None,
+) -> str:
+    """Run `command` in `project` against the shared virtual environment; fail with its output."""
+    env = {key: value for key, value in os.environ.items() if key not in DATABASE_VARIABLES}
+    env.pop("VIRTUAL_ENV", None)
+    # uv, when the template's own environment has it, makes the baked Makefile's install fast.
+    tool_dirs = [str(venv / "bin"), str(Path(sys.executable).parent), env["PATH"]]
+    env["PATH"] = os.pathsep.join(tool_dirs)
+    env["PYTHONPATH"] = str(project / "src")
+    env["MYPY_CACHE_DIR"] = str(venv.parent / "mypy-cache")
+    env.update(extra_env or {})
+    completed = subprocess.run(
+        command, cwd=project, env=env, capture_output=True, text=True, check=False
+    )
+    output = completed.stdout + completed.stderr
+    assert completed.returncode == 0, f"{' '.join(command)} failed in {project}:\n{output}"
+    return output
+
+
+def make(
+    target: str, project: Path, venv: Path, env: Mapping[str, str] | None = None, **variables: str
+) -> str:
+    """`make <target>` in a baked project, on the shared environment instead of its own.
+
+    Touching the install marker tells the Makefile that the environment is current.
+    """
+    (venv / ".installed").touch()
+    arguments = [f"VENV={venv}", *(f"{name}={value}" for name, value in variables.items())]
+    return run(["make", "--no-print-directory", target, *arguments], project, venv, env)

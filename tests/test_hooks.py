@@ -1,0 +1,127 @@
+"""The hooks' logic, imported from the unrendered hook files."""
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+HOOKS = Path(__file__).resolve().parents[1] / "hooks"
+DEFAULTS = {
+    "project_name": "Task Service",
+    "project_slug": "task-service",
+    "package_name": "task_service",
+    "description": "A Clean Architecture FastAPI service on PostgreSQL.",
+    "author_name": "Your Name",
+    "author_email": "you@example.com",
+    "python_version": "3.11",
+    "context_name": "tasks",
+    "aggregate_name": "task",
+    "aggregate_plural": "tasks",
+}
+
+
+def load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, HOOKS / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+pre_gen = load("pre_gen_project")
+
+
+def test_the_default_answers_are_accepted() -> None:
+    assert pre_gen.validate(DEFAULTS) == []
+
+
+def test_a_two_word_context_and_aggregate_are_accepted() -> None:
+    answers = DEFAULTS | {
+        "context_name": "purchase_orders",
+        "aggregate_name": "purchase_order",
+        "aggregate_plural": "purchase_orders",
+    }
+
+    assert pre_gen.validate(answers) == []
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "reason"),
+    [
+        ("project_slug", "My Service", "not a valid slug"),
+        ("project_slug", "-svc", "not a valid slug"),
+        ("project_slug", "svc-", "not a valid slug"),
+        ("package_name", "class", "keyword"),
+        ("package_name", "match", "keyword"),
+        ("package_name", "typing", "standard-library"),
+        ("package_name", "email", "standard-library"),
+        ("package_name", "sqlalchemy", "already used"),
+        ("package_name", "fastapi", "already used"),
+        ("package_name", "test", "already used"),
+        ("package_name", "tests", "already used"),
+        ("context_name", "Tasks", "not a lowercase Python identifier"),
+        ("context_name", "2tasks", "not a lowercase Python identifier"),
+        ("context_name", "shared_kernel", "already used"),
+        ("context_name", "json", "standard-library"),
+        ("aggregate_name", "for", "keyword"),
+        ("aggregate_name", "my-task", "not a lowercase Python identifier"),
+        ("aggregate_plural", "task", "equals aggregate_name"),
+        ("python_version", "2.7", "not supported"),
+        ("python_version", "3.10", "not supported"),
+        ("project_name", "  ", "empty"),
+        ("description", "two\nlines", "several lines"),
+        ("description", 'a "quoted" word', "double quote"),
+        ("description", "x" * 201, "keep it to 200"),
+        ("author_name", "back\\slash", "double quote or a backslash"),
+        ("author_email", "not-an-email", "not an email address"),
+    ],
+)
+def test_a_bad_answer_gets_one_sentence_naming_it(key: str, value: str, reason: str) -> None:
+    errors = pre_gen.validate(DEFAULTS | {key: value})
+
+    assert len(errors) == 1
+    (error,) = errors
+    assert error.startswith(key)
+    assert reason in error
+    if value.strip() and "\n" not in value and len(value) < 100:
+        assert repr(value) in error
+
+
+def test_main_exits_1_and_prints_every_error(capsys: pytest.CaptureFixture[str]) -> None:
+    answers = DEFAULTS | {"package_name": "typing", "python_version": "2.7"}
+
+    with pytest.raises(SystemExit) as exit_:
+        pre_gen.main(answers)
+
+    assert exit_.value.code == 1
+    printed = capsys.readouterr().err.splitlines()
+    assert [line.split()[1] for line in printed] == ["package_name", "python_version"]
+
+
+def test_main_returns_quietly_for_good_answers(capsys: pytest.CaptureFixture[str]) -> None:
+    pre_gen.main(DEFAULTS)
+
+    assert capsys.readouterr().err == ""
+
+
+def test_the_unrendered_hooks_run_as_scripts() -> None:
+    # Unrendered, every answer is its own placeholder text, which the hook must refuse
+    # without a syntax error of its own.
+    for hook in ("pre_gen_project.py", "post_gen_project.py"):
+        completed = subprocess.run(
+            [sys.executable, str(HOOKS / hook)], capture_output=True, text=True, check=False
+        )
+        assert "SyntaxError" not in completed.stderr
+
+
+def test_post_gen_prints_the_next_steps(capsys: pytest.CaptureFixture[str]) -> None:
+    load("post_gen_project").main("task-service")
+
+    printed = capsys.readouterr().out
+    assert "cd task-service" in printed
+    assert "make run" in printed
+    assert "make test" in printed

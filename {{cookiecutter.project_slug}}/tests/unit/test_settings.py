@@ -1,0 +1,49 @@
+import pytest
+from pydantic import ValidationError
+
+from {{ cookiecutter.package_name }}.settings import Environment, Settings
+
+
+@pytest.fixture(autouse=True)
+def no_database_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("{{ cookiecutter.__env_prefix }}DATABASE__URL", raising=False)
+
+
+def test_nested_settings_come_from_prefixed_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("{{ cookiecutter.__env_prefix }}DATABASE__POOL_SIZE", "7")
+    monkeypatch.setenv("{{ cookiecutter.__env_prefix }}HTTP__PORT", "9000")
+
+    settings = Settings()
+
+    assert (settings.database.pool_size, settings.http.port) == (7, 9000)
+
+
+def test_database_url_is_honoured_when_the_prefixed_one_is_unset(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db.internal/app")
+
+    url = Settings().database.url
+
+    assert url is not None
+    assert url.get_secret_value() == "postgresql://db.internal/app"
+
+
+def test_outside_development_a_database_url_is_required() -> None:
+    with pytest.raises(ValidationError, match=r"database\.url is required in production"):
+        Settings(environment=Environment.PRODUCTION)
+
+
+def test_sql_echo_is_refused_in_production() -> None:
+    with pytest.raises(ValidationError, match="echo must be off in production"):
+        Settings(
+            environment=Environment.PRODUCTION,
+            database={"url": "postgresql://db.internal/app", "echo": True},
+        )
+
+
+def test_the_database_password_is_not_printed() -> None:
+    settings = Settings(database={"url": "postgresql://app:s3cret@db.internal/app"})
+
+    assert "s3cret" not in repr(settings)
