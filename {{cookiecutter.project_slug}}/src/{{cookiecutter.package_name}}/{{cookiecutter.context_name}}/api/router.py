@@ -49,7 +49,7 @@ def {{ cookiecutter.aggregate_plural }}_router(run: UseCaseRunner[{{ cookiecutte
         command = Create{{ cookiecutter.__aggregate_class }}(title=body.title, description=body.description)
         created = await run(Create{{ cookiecutter.__aggregate_class }}Handler, command)
         response.headers["Location"] = f"{router.prefix}/{created.id}"
-        return {{ cookiecutter.__aggregate_class }}Response.from_dto(created)
+        return {{ cookiecutter.__aggregate_class }}Response.model_validate(created)
 
     @router.get("")
     async def list_{{ cookiecutter.aggregate_plural }}(
@@ -61,23 +61,26 @@ def {{ cookiecutter.aggregate_plural }}_router(run: UseCaseRunner[{{ cookiecutte
         order = Sort({{ cookiecutter.__aggregate_class }}SortField(sort.lstrip("-")), descending=sort.startswith("-"))
         query = List{{ cookiecutter.__aggregates_class }}(status, order, PageRequest(limit, offset))
         page = await run(List{{ cookiecutter.__aggregates_class }}Handler, query)
-        items = [{{ cookiecutter.__aggregate_class }}Response.from_dto(dto) for dto in page.items]
+        items = [{{ cookiecutter.__aggregate_class }}Response.model_validate(item) for item in page.items]
         return {{ cookiecutter.__aggregate_class }}Page(items=items, total=page.total, limit=limit, offset=offset)
 
     @router.get("/{id}", responses=NOT_FOUND)
     async def get(id: UUID) -> {{ cookiecutter.__aggregate_class }}Response:
-        return {{ cookiecutter.__aggregate_class }}Response.from_dto(await run(Get{{ cookiecutter.__aggregate_class }}Handler, id))
+        found = await run(Get{{ cookiecutter.__aggregate_class }}Handler, id)
+        return {{ cookiecutter.__aggregate_class }}Response.model_validate(found)
 
     @router.patch("/{id}", responses=PROBLEMS)
     async def update(id: UUID, body: {{ cookiecutter.__aggregate_class }}Update) -> {{ cookiecutter.__aggregate_class }}Response:
         command = Update{{ cookiecutter.__aggregate_class }}(id, title=body.title, description=body.description)
-        return {{ cookiecutter.__aggregate_class }}Response.from_dto(await run(Update{{ cookiecutter.__aggregate_class }}Handler, command))
+        updated = await run(Update{{ cookiecutter.__aggregate_class }}Handler, command)
+        return {{ cookiecutter.__aggregate_class }}Response.model_validate(updated)
 
     @router.post("/{id}/status", responses=PROBLEMS)
     async def move(id: UUID, body: {{ cookiecutter.__aggregate_class }}Move) -> {{ cookiecutter.__aggregate_class }}Response:
         """Move to another status; only open -> in_progress -> done (and back to open)."""
         command = Move{{ cookiecutter.__aggregate_class }}(id, body.status)
-        return {{ cookiecutter.__aggregate_class }}Response.from_dto(await run(Move{{ cookiecutter.__aggregate_class }}Handler, command))
+        moved = await run(Move{{ cookiecutter.__aggregate_class }}Handler, command)
+        return {{ cookiecutter.__aggregate_class }}Response.model_validate(moved)
 
     @router.delete("/{id}", status_code=HTTPStatus.NO_CONTENT, responses=NOT_FOUND)
     async def delete(id: UUID) -> None:

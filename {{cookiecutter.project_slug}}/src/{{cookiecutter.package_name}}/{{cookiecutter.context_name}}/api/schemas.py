@@ -1,12 +1,11 @@
 """The HTTP contract. Kept apart from the application's DTOs so either can change alone."""
 
 from datetime import datetime
-from typing import Annotated, Self
+from typing import Annotated
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..application.dtos import {{ cookiecutter.__aggregate_class }}DTO
 from ..domain.entities import TITLE_MAX_LENGTH, {{ cookiecutter.__aggregate_class }}Status
 
 Title = Annotated[str, Field(min_length=1, max_length=TITLE_MAX_LENGTH, examples=["Write docs"])]
@@ -36,6 +35,9 @@ class {{ cookiecutter.__aggregate_class }}Move(BaseModel):
 
 
 class {{ cookiecutter.__aggregate_class }}Response(BaseModel):
+    # Read straight from the application's DTO (a dataclass).
+    model_config = ConfigDict(from_attributes=True)
+
     id: UUID
     title: str
     description: str
@@ -43,18 +45,6 @@ class {{ cookiecutter.__aggregate_class }}Response(BaseModel):
     version: int
     created_at: datetime
     updated_at: datetime
-
-    @classmethod
-    def from_dto(cls, dto: {{ cookiecutter.__aggregate_class }}DTO) -> Self:
-        return cls(
-            id=dto.id,
-            title=dto.title,
-            description=dto.description,
-            status=dto.status,
-            version=dto.version,
-            created_at=dto.created_at,
-            updated_at=dto.updated_at,
-        )
 
 
 class {{ cookiecutter.__aggregate_class }}Page(BaseModel):
