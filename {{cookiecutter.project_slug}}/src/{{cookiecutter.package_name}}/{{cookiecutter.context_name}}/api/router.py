@@ -77,7 +77,7 @@ def {{ cookiecutter.aggregate_plural }}_router(run: UseCaseRunner[{{ cookiecutte
 
     @router.post("/{id}/status", responses=PROBLEMS)
     async def move(id: UUID, body: {{ cookiecutter.__aggregate_class }}Move) -> {{ cookiecutter.__aggregate_class }}Response:
-        """Move to another status; only open -> in_progress -> done (and back to open)."""
+        """Move along open -> in_progress -> done; in_progress may go back to open."""
         command = Move{{ cookiecutter.__aggregate_class }}(id, body.status)
         moved = await run(Move{{ cookiecutter.__aggregate_class }}Handler, command)
         return {{ cookiecutter.__aggregate_class }}Response.model_validate(moved)
