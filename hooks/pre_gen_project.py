@@ -15,7 +15,7 @@ SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PYTHON_VERSIONS = ("3.11", "3.12", "3.13", "3.14")
-DESCRIPTION_MAX_LENGTH = 200
+MAX_TEXT_LENGTH = 200
 
 # Import names of the generated project's dependencies and tools: a package of the same name
 # would shadow them.
@@ -62,6 +62,14 @@ RESERVED_MODULES = frozenset(
     }
 )
 
+# What a clashing name could become instead, by answer key.
+SUFFIXES = {
+    "package_name": "service",
+    "context_name": "records",
+    "aggregate_name": "item",
+    "aggregate_plural": "items",
+}
+
 
 def validate(answers: Mapping[str, str]) -> list[str]:
     """One sentence per bad answer; an empty list when every answer is acceptable."""
@@ -83,7 +91,7 @@ def validate(answers: Mapping[str, str]) -> list[str]:
 
 def _project_name(value: str) -> str | None:
     if not value.strip():
-        return "project_name is empty; give the service a name such as 'Task Service'."
+        return f"project_name {value!r} is empty; give the service a name such as 'Task Service'."
     return _free_text("project_name", value)
 
 
@@ -103,15 +111,14 @@ def _identifier(key: str, value: str, taken: frozenset[str]) -> str | None:
             "digits and single underscores, starting with a letter, such as 'purchase_orders'."
         )
     if keyword.iskeyword(value) or keyword.issoftkeyword(value):
-        return f"{key} {value!r} is a Python keyword; choose another name."
-    if value in sys.stdlib_module_names:
-        return (
-            f"{key} {value!r} shadows a Python standard-library module; choose another name "
-            f"such as '{value}_service'."
-        )
-    if value in taken:
-        return f"{key} {value!r} is already used by the generated project; choose another name."
-    return None
+        problem = "is a Python keyword"
+    elif value in sys.stdlib_module_names:
+        problem = "shadows a Python standard-library module"
+    elif value in taken:
+        problem = "is already used by the generated project"
+    else:
+        return None
+    return f"{key} {value!r} {problem}; choose another name such as '{value}_{SUFFIXES[key]}'."
 
 
 def _plural(singular: str, plural: str) -> str | None:
@@ -130,20 +137,23 @@ def _python_version(value: str) -> str | None:
 
 
 def _free_text(key: str, value: str) -> str | None:
-    # These answers land inside Python and TOML string literals.
+    # These answers land inside Python and TOML string literals of the generated project.
     if "\n" in value or "\r" in value:
         return f"{key} {value!r} spans several lines; write it on one line."
     if '"' in value or "\\" in value:
         return f"{key} {value!r} contains a double quote or a backslash; leave them out."
-    if len(value) > DESCRIPTION_MAX_LENGTH:
-        return f"{key} is {len(value)} characters long; keep it to {DESCRIPTION_MAX_LENGTH}."
+    if len(value) > MAX_TEXT_LENGTH:
+        return (
+            f"{key} {value!r} is {len(value)} characters long; "
+            f"keep it to {MAX_TEXT_LENGTH} characters."
+        )
     return None
 
 
 def _email(value: str) -> str | None:
-    if EMAIL.match(value):
-        return None
-    return f"author_email {value!r} is not an email address such as 'you@example.com'."
+    if not EMAIL.match(value):
+        return f"author_email {value!r} is not an email address such as 'you@example.com'."
+    return _free_text("author_email", value)
 
 
 def main(answers: Mapping[str, str]) -> None:
