@@ -23,6 +23,7 @@ lint: $(BIN)/cookiecutter ## The template's own code: hooks and tests
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/mypy context/hooks
 
 clean:
 	rm -rf $(VENV) $(DEMO) .mypy_cache .ruff_cache .pytest_cache

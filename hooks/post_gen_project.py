@@ -1,5 +1,11 @@
-"""Tell the user what to do next. Writes nothing and makes no network calls."""
+"""Bake the example bounded context into the new project, then say what to do next.
 
+The example context comes from `context/`, the same template that adds contexts to a project
+later, so the two cannot drift apart. A failure here makes cookiecutter remove the project.
+"""
+
+import sys
+from pathlib import Path
 from urllib.parse import unquote
 
 NEXT_STEPS = """
@@ -9,12 +15,40 @@ Created {slug}.
   make run     # serve http://127.0.0.1:8000/docs (embedded PostgreSQL unless DATABASE_URL is set)
   make test    # unit, integration, e2e, migration and architecture tests
   make lint    # ruff, mypy --strict, import-linter layer contracts
+  make context name=billing aggregate=invoice   # add a bounded context
 """
 
 
-def main(slug: str) -> None:
+def bake_example_context(template_dir: Path, answers: dict[str, str]) -> None:
+    """Run the context template on the project being generated (the working directory)."""
+    from cookiecutter.exceptions import CookiecutterException
+    from cookiecutter.main import cookiecutter
+
+    try:
+        cookiecutter(
+            str(template_dir / "context"),
+            no_input=True,
+            extra_context=answers,
+            overwrite_if_exists=True,
+        )
+    except CookiecutterException as error:
+        print(f"ERROR: the example bounded context could not be added: {error}", file=sys.stderr)
+        sys.exit(1)
+
+
+def main(template_dir: Path, slug: str, context_answers: dict[str, str]) -> None:
+    bake_example_context(template_dir, context_answers)
     print(NEXT_STEPS.format(slug=slug))
 
 
 if __name__ == "__main__":
-    main(unquote("{{ cookiecutter.project_slug | urlencode }}"))
+    encoded = {
+        "context_name": "{{ cookiecutter.context_name | urlencode }}",
+        "aggregate_name": "{{ cookiecutter.aggregate_name | urlencode }}",
+        "aggregate_plural": "{{ cookiecutter.aggregate_plural | urlencode }}",
+    }
+    main(
+        Path(unquote("{{ template_dir() | urlencode }}")),
+        unquote("{{ cookiecutter.project_slug | urlencode }}"),
+        {key: unquote(value) for key, value in encoded.items()},
+    )

@@ -5,14 +5,13 @@ bottom, percent-encoded, so that no answer (a quote, a backslash) can break this
 syntax; unrendered, the module imports as is, which is how the template's tests use it.
 """
 
-import keyword
 import re
 import sys
 from collections.abc import Mapping
+from pathlib import Path
 from urllib.parse import unquote
 
 SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PYTHON_VERSIONS = ("3.11", "3.12", "3.13", "3.14")
 MAX_TEXT_LENGTH = 200
@@ -45,42 +44,18 @@ DEPENDENCIES = frozenset(
         "uvicorn",
     }
 )
-# Modules of the generated package that a bounded context must not collide with.
-RESERVED_MODULES = frozenset(
-    {
-        "api",
-        "app",
-        "application",
-        "contexts",
-        "domain",
-        "infrastructure",
-        "main",
-        "migrations",
-        "settings",
-        "shared_kernel",
-        "tests",
-    }
-)
-
-# What a clashing name could become instead, by answer key.
-SUFFIXES = {
-    "package_name": "service",
-    "context_name": "records",
-    "aggregate_name": "item",
-    "aggregate_plural": "items",
-}
 
 
 def validate(answers: Mapping[str, str]) -> list[str]:
     """One sentence per bad answer; an empty list when every answer is acceptable."""
+    # The example bounded context's names follow the rules of every context added later.
+    import bounded_context
+
     checks = [
         _project_name(answers["project_name"]),
         _slug(answers["project_slug"]),
-        _identifier("package_name", answers["package_name"], DEPENDENCIES),
-        _identifier("context_name", answers["context_name"], RESERVED_MODULES),
-        _identifier("aggregate_name", answers["aggregate_name"], RESERVED_MODULES),
-        _identifier("aggregate_plural", answers["aggregate_plural"], RESERVED_MODULES),
-        _plural(answers["aggregate_name"], answers["aggregate_plural"]),
+        bounded_context.identifier_problem("package_name", answers["package_name"], DEPENDENCIES),
+        *bounded_context.check_names(answers),
         _python_version(answers["python_version"]),
         _free_text("description", answers["description"]),
         _free_text("author_name", answers["author_name"]),
@@ -101,32 +76,6 @@ def _slug(value: str) -> str | None:
     return (
         f"project_slug {value!r} is not a valid slug; use lowercase letters, digits and single "
         "hyphens, starting with a letter, such as 'task-service'."
-    )
-
-
-def _identifier(key: str, value: str, taken: frozenset[str]) -> str | None:
-    if not SNAKE_CASE.match(value):
-        return (
-            f"{key} {value!r} is not a lowercase Python identifier; use lowercase letters, "
-            "digits and single underscores, starting with a letter, such as 'purchase_orders'."
-        )
-    if keyword.iskeyword(value) or keyword.issoftkeyword(value):
-        problem = "is a Python keyword"
-    elif value in sys.stdlib_module_names:
-        problem = "shadows a Python standard-library module"
-    elif value in taken:
-        problem = "is already used by the generated project"
-    else:
-        return None
-    return f"{key} {value!r} {problem}; choose another name such as '{value}_{SUFFIXES[key]}'."
-
-
-def _plural(singular: str, plural: str) -> str | None:
-    if singular != plural:
-        return None
-    return (
-        f"aggregate_plural {plural!r} equals aggregate_name; give the plural form explicitly, "
-        f"such as 'aggregate_plural={plural}_items'."
     )
 
 
@@ -156,7 +105,8 @@ def _email(value: str) -> str | None:
     return _free_text("author_email", value)
 
 
-def main(answers: Mapping[str, str]) -> None:
+def main(template_dir: Path, answers: Mapping[str, str]) -> None:
+    sys.path.insert(0, str(template_dir / "context"))
     errors = validate(answers)
     for error in errors:
         print(f"ERROR: {error}", file=sys.stderr)
@@ -177,4 +127,7 @@ if __name__ == "__main__":
         "aggregate_name": "{{ cookiecutter.aggregate_name | urlencode }}",
         "aggregate_plural": "{{ cookiecutter.aggregate_plural | urlencode }}",
     }
-    main({key: unquote(value) for key, value in encoded.items()})
+    main(
+        Path(unquote("{{ template_dir() | urlencode }}")),
+        {key: unquote(value) for key, value in encoded.items()},
+    )

@@ -9,6 +9,7 @@ from typing import Any
 
 TEMPLATE = Path(__file__).resolve().parents[1]
 DATABASE_VARIABLES = ("DATABASE_URL", "TEST_DATABASE_URL")
+CACHES = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
 
 
 def bake(cookies: Any, **answers: str) -> Path:
@@ -24,8 +25,14 @@ def run(
     project: Path,
     venv: Path,
     extra_env: Mapping[str, str] | None = None,
+    *,
+    succeeds: bool = True,
 ) -> str:
-    """Run `command` in `project` against the shared virtual environment; fail with its output."""
+    """Run `command` in `project` against the shared virtual environment and return its output.
+
+    The test fails, showing that output, unless the command succeeds (or fails, if `succeeds`
+    is false).
+    """
     env = {key: value for key, value in os.environ.items() if key not in DATABASE_VARIABLES}
     env.pop("VIRTUAL_ENV", None)
     # uv, when the template's own environment has it, makes the baked Makefile's install fast.
@@ -38,12 +45,19 @@ def run(
         command, cwd=project, env=env, capture_output=True, text=True, check=False
     )
     output = completed.stdout + completed.stderr
-    assert completed.returncode == 0, f"{' '.join(command)} failed in {project}:\n{output}"
+    outcome = "succeeded" if completed.returncode == 0 else "failed"
+    assert (completed.returncode == 0) == succeeds, f"{' '.join(command)} {outcome}:\n{output}"
     return output
 
 
 def make(
-    target: str, project: Path, venv: Path, env: Mapping[str, str] | None = None, **variables: str
+    target: str,
+    project: Path,
+    venv: Path,
+    env: Mapping[str, str] | None = None,
+    *,
+    succeeds: bool = True,
+    **variables: str,
 ) -> str:
     """`make <target>` in a baked project, on the shared environment instead of its own.
 
@@ -51,4 +65,14 @@ def make(
     """
     (venv / ".installed").touch()
     arguments = [f"VENV={venv}", *(f"{name}={value}" for name, value in variables.items())]
-    return run(["make", "--no-print-directory", target, *arguments], project, venv, env)
+    command = ["make", "--no-print-directory", target, *arguments]
+    return run(command, project, venv, env, succeeds=succeeds)
+
+
+def snapshot(project: Path) -> dict[str, bytes]:
+    """Every file of a baked project with its content, leaving out caches."""
+    return {
+        str(path.relative_to(project)): path.read_bytes()
+        for path in sorted(project.rglob("*"))
+        if path.is_file() and not set(path.parts) & CACHES
+    }

@@ -34,6 +34,12 @@ VARIANTS: dict[str, dict[str, str]] = {
         "aggregate_name": "job",
         "aggregate_plural": "job_runs",
     },
+    # The longest names accepted: nothing the formatter would wrap differently.
+    "longest-names": {
+        "context_name": "warehouse_operations",
+        "aggregate_name": "inventory_allocation",
+        "aggregate_plural": "inventory_placements",
+    },
 }
 LEFTOVER_TEMPLATE_SYNTAX = re.compile(r"\{\{|\{%|cookiecutter\.")
 
@@ -65,7 +71,7 @@ def test_every_answer_changes_the_output(cookies: Any) -> None:
     assert pyproject["project"]["requires-python"] == ">=3.13"
     assert pyproject["tool"]["mypy"]["python_version"] == "3.13"
     assert pyproject["tool"]["ruff"]["target-version"] == "py313"
-    context = package / "purchasing"
+    context = package / "contexts" / "purchasing"
     assert (context / "domain" / "entities.py").read_text().count("class PurchaseOrder(") == 1
     router = (context / "api" / "router.py").read_text()
     assert 'prefix="/purchase-orders"' in router
@@ -83,8 +89,11 @@ def test_the_plural_is_inflected_and_can_be_given(cookies: Any) -> None:
     catalog = bake(cookies, **VARIANTS["irregular-plural"])
     ops = bake(cookies, **VARIANTS["short-names"])
 
-    assert 'prefix="/categories"' in (catalog / "src/catalog/catalog/api/router.py").read_text()
-    assert 'prefix="/job-runs"' in (ops / "src/ops/ops/api/router.py").read_text()
+    assert (
+        'prefix="/categories"'
+        in (catalog / "src/catalog/contexts/catalog/api/router.py").read_text()
+    )
+    assert 'prefix="/job-runs"' in (ops / "src/ops/contexts/ops/api/router.py").read_text()
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -114,7 +123,7 @@ def test_make_migration_autogenerates_a_revision_from_the_models(
     cookies: Any, project_venv: Path
 ) -> None:
     project = bake(cookies)
-    models = project / "src/task_service/tasks/infrastructure/models.py"
+    models = project / "src/task_service/contexts/tasks/infrastructure/models.py"
     models.write_text(
         models.read_text().replace(
             "    created_at: Mapped[datetime]",

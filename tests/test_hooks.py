@@ -8,7 +8,8 @@ from types import ModuleType
 
 import pytest
 
-HOOKS = Path(__file__).resolve().parents[1] / "hooks"
+TEMPLATE = Path(__file__).resolve().parents[1]
+HOOKS = TEMPLATE / "hooks"
 DEFAULTS = {
     "project_name": "Task Service",
     "project_slug": "task-service",
@@ -71,6 +72,8 @@ def test_a_two_word_context_and_aggregate_are_accepted() -> None:
         ("aggregate_name", "for", "keyword"),
         ("aggregate_name", "my-task", "not a lowercase Python identifier"),
         ("aggregate_plural", "task", "equals aggregate_name"),
+        ("context_name", "warehouse_operations_x", "keep it to 20, such as 'warehouse_operations'"),
+        ("aggregate_name", "a" * 21, "21 characters long"),
         ("python_version", "2.7", "not supported"),
         ("python_version", "3.10", "not supported"),
         ("python_version", "3.9", "not supported"),
@@ -114,7 +117,7 @@ def test_main_exits_1_and_prints_every_error(capsys: pytest.CaptureFixture[str])
     answers = DEFAULTS | {"package_name": "typing", "python_version": "2.7"}
 
     with pytest.raises(SystemExit) as exit_:
-        pre_gen.main(answers)
+        pre_gen.main(TEMPLATE, answers)
 
     assert exit_.value.code == 1
     assert capsys.readouterr().err.splitlines() == [
@@ -125,7 +128,7 @@ def test_main_exits_1_and_prints_every_error(capsys: pytest.CaptureFixture[str])
 
 
 def test_main_returns_quietly_for_good_answers(capsys: pytest.CaptureFixture[str]) -> None:
-    pre_gen.main(DEFAULTS)
+    pre_gen.main(TEMPLATE, DEFAULTS)
 
     assert capsys.readouterr() == ("", "")
 
@@ -133,9 +136,11 @@ def test_main_returns_quietly_for_good_answers(capsys: pytest.CaptureFixture[str
 def test_the_unrendered_hooks_run_as_scripts() -> None:
     # Unrendered, every answer is its own placeholder text, which the hook must refuse
     # without a syntax error of its own.
-    for hook in ("pre_gen_project.py", "post_gen_project.py"):
+    hooks = [*HOOKS.glob("*_gen_project.py"), *(TEMPLATE / "context/hooks").glob("*.py")]
+    assert len(hooks) == 4
+    for hook in hooks:
         completed = subprocess.run(
-            [sys.executable, str(HOOKS / hook)], capture_output=True, text=True, check=False
+            [sys.executable, str(hook)], capture_output=True, text=True, check=False
         )
         assert "SyntaxError" not in completed.stderr
 
@@ -147,9 +152,8 @@ def test_a_context_may_share_the_package_name() -> None:
     assert pre_gen.validate(answers) == []
 
 
-def test_post_gen_prints_the_next_steps(capsys: pytest.CaptureFixture[str]) -> None:
-    load("post_gen_project").main("task-service")
+def test_post_gen_names_the_next_steps() -> None:
+    printed = load("post_gen_project").NEXT_STEPS.format(slug="task-service")
 
-    printed = capsys.readouterr().out
-    for step in ("cd task-service", "make run", "127.0.0.1:8000/docs", "make test", "make lint"):
+    for step in ("cd task-service", "make run", "make test", "make lint", "make context"):
         assert step in printed

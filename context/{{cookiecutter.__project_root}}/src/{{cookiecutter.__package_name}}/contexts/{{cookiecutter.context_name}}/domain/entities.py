@@ -1,0 +1,63 @@
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from ....shared_kernel.domain.entity import Entity, utc_now
+from .errors import {{ cookiecutter.__aggregate_class }}StatusTransitionError, {{ cookiecutter.__aggregate_class }}TitleError
+
+TITLE_MAX_LENGTH = 200
+
+
+class {{ cookiecutter.__aggregate_class }}Status(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
+# (from, to) pairs; anything else is refused.
+_ALLOWED_TRANSITIONS: frozenset[tuple[str, str]] = frozenset(
+    [
+        ("open", "in_progress"),
+        ("in_progress", "open"),
+        ("in_progress", "done"),
+    ],
+)
+
+
+@dataclass(kw_only=True, eq=False)
+class {{ cookiecutter.__aggregate_class }}(Entity):
+    title: str
+    description: str = ""
+    status: {{ cookiecutter.__aggregate_class }}Status = {{ cookiecutter.__aggregate_class }}Status.OPEN
+    created_at: datetime = field(default_factory=utc_now)
+    updated_at: datetime = field(default_factory=utc_now)
+
+    def __post_init__(self) -> None:
+        self.title = _checked_title(self.title)
+
+    def rename(self, title: str) -> None:
+        self.title = _checked_title(title)
+        self._touch()
+
+    def describe(self, description: str) -> None:
+        self.description = description
+        self._touch()
+
+    def move_to(self, status: {{ cookiecutter.__aggregate_class }}Status) -> None:
+        if (self.status, status) not in _ALLOWED_TRANSITIONS:
+            raise {{ cookiecutter.__aggregate_class }}StatusTransitionError(self.status, status)
+        self.status = status
+        self._touch()
+
+    def _touch(self) -> None:
+        self.updated_at = utc_now()
+
+
+def _checked_title(title: str) -> str:
+    title = title.strip()
+    if not title:
+        raise {{ cookiecutter.__aggregate_class }}TitleError("the title must not be blank")
+    if len(title) > TITLE_MAX_LENGTH:
+        message = f"the title must be at most {TITLE_MAX_LENGTH} characters"
+        raise {{ cookiecutter.__aggregate_class }}TitleError(message)
+    return title

@@ -1,0 +1,15 @@
+from enum import StrEnum
+
+from ....shared_kernel.domain.errors import ConflictError, InvalidValueError
+
+
+class {{ cookiecutter.__aggregate_class }}TitleError(InvalidValueError):
+    def __init__(self, message: str) -> None:
+        super().__init__("title", message)
+
+
+class {{ cookiecutter.__aggregate_class }}StatusTransitionError(ConflictError):
+    def __init__(self, current: StrEnum, requested: StrEnum) -> None:
+        super().__init__(f"a {{ cookiecutter.__aggregate_label }} cannot move from {current} to {requested}")
+        self.current = current
+        self.requested = requested

@@ -1,0 +1,115 @@
+from uuid import uuid4
+
+from httpx import AsyncClient
+
+PROBLEM_JSON = "application/problem+json"
+
+
+async def create(client: AsyncClient, title: str = "Write docs") -> dict[str, object]:
+    response = await client.post("/{{ cookiecutter.__url_path }}", json={"title": title})
+    assert response.status_code == 201, response.text
+    body: dict[str, object] = response.json()
+    return body
+
+
+async def test_create_answers_201_with_location_and_the_row_is_stored(
+    client: AsyncClient,
+) -> None:
+    body = {"title": "Write docs", "description": "d"}
+
+    response = await client.post("/{{ cookiecutter.__url_path }}", json=body)
+
+    assert response.status_code == 201
+    created = response.json()
+    assert response.headers["location"] == f"/{{ cookiecutter.__url_path }}/{created['id']}"
+    assert (created["status"], created["version"]) == ("open", 1)
+    # A new request gets a new session: it sees the row only if the first one committed.
+    fetched = await client.get(response.headers["location"])
+    assert fetched.status_code == 200
+    assert fetched.json() == created
+
+
+async def test_an_invalid_body_is_a_422_problem_naming_the_field(client: AsyncClient) -> None:
+    response = await client.post("/{{ cookiecutter.__url_path }}", json={"title": ""})
+
+    assert response.status_code == 422
+    assert response.headers["content-type"] == PROBLEM_JSON
+    problem = response.json()
+    assert problem["status"] == 422
+    assert [error["field"] for error in problem["errors"]] == ["body.title"]
+
+
+async def test_a_blank_title_refused_by_the_domain_is_a_422_naming_title(
+    client: AsyncClient,
+) -> None:
+    response = await client.post("/{{ cookiecutter.__url_path }}", json={"title": "   "})
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "title"
+    assert (await client.get("/{{ cookiecutter.__url_path }}")).json()["total"] == 0
+
+
+async def test_an_unknown_id_is_a_404_problem(client: AsyncClient) -> None:
+    response = await client.get(f"/{{ cookiecutter.__url_path }}/{uuid4()}")
+
+    assert response.status_code == 404
+    assert response.headers["content-type"] == PROBLEM_JSON
+    assert response.json()["title"] == "Not Found"
+
+
+async def test_patch_changes_only_the_given_fields(client: AsyncClient) -> None:
+    created = await create(client)
+
+    url = f"/{{ cookiecutter.__url_path }}/{created['id']}"
+    response = await client.patch(url, json={"description": "new"})
+
+    assert response.status_code == 200
+    assert (response.json()["title"], response.json()["description"]) == ("Write docs", "new")
+    assert response.json()["version"] == 2
+
+
+async def test_status_moves_along_allowed_transitions_only(client: AsyncClient) -> None:
+    created = await create(client)
+    path = f"/{{ cookiecutter.__url_path }}/{created['id']}/status"
+
+    skipped = await client.post(path, json={"status": "done"})
+    started = await client.post(path, json={"status": "in_progress"})
+
+    assert skipped.status_code == 409
+    assert skipped.headers["content-type"] == PROBLEM_JSON
+    assert "cannot move from open to done" in skipped.json()["detail"]
+    assert started.status_code == 200
+    assert started.json()["status"] == "in_progress"
+
+
+async def test_delete_answers_204_and_the_{{ cookiecutter.aggregate_name }}_is_gone(client: AsyncClient) -> None:
+    created = await create(client)
+
+    deleted = await client.delete(f"/{{ cookiecutter.__url_path }}/{created['id']}")
+
+    assert deleted.status_code == 204
+    assert (await client.get(f"/{{ cookiecutter.__url_path }}/{created['id']}")).status_code == 404
+    assert (await client.delete(f"/{{ cookiecutter.__url_path }}/{created['id']}")).status_code == 404
+
+
+async def test_list_filters_sorts_and_pages(client: AsyncClient) -> None:
+    for title in ["b", "c", "a"]:
+        await create(client, title)
+    first = await client.get("/{{ cookiecutter.__url_path }}", params={"sort": "title", "limit": 2})
+    rest = await client.get(
+        "/{{ cookiecutter.__url_path }}",
+        params={"sort": "title", "limit": 2, "offset": 2},
+    )
+    done = await client.get("/{{ cookiecutter.__url_path }}", params={"status": "done"})
+
+    assert [item["title"] for item in first.json()["items"]] == ["a", "b"]
+    assert [item["title"] for item in rest.json()["items"]] == ["c"]
+    assert first.json()["total"] == 3
+    assert done.json() == {"items": [], "total": 0, "limit": 50, "offset": 0}
+
+
+async def test_sorting_by_an_unknown_field_is_a_422_naming_sort(client: AsyncClient) -> None:
+    response = await client.get("/{{ cookiecutter.__url_path }}", params={"sort": "password"})
+
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == ["query.sort"]

@@ -1,0 +1,28 @@
+"""Where this template lives, as Jinja globals for the project template.
+
+The project's hooks bake the example bounded context from `context/` beside this file, and the
+generated Makefile adds more contexts from the same template. Cookiecutter's own `_repo_dir`
+can be relative to a directory the hooks do not run in; this file's location is absolute.
+"""
+
+import re
+from pathlib import Path
+
+from jinja2 import Environment
+from jinja2.ext import Extension
+
+TEMPLATE_DIR = Path(__file__).resolve().parent
+# git and hg URLs, user@host:path, abbreviations such as gh:owner/repo, and zip archives.
+REMOTE = re.compile(r"^((git|hg)\+)?(git|ssh|file|https?):|^\w+@[\w.]+|^\w{2,}:|\.zip$")
+
+
+def template_source(template: str) -> str:
+    """What to pass to cookiecutter later: a remote template as given, a local one absolute."""
+    return template if REMOTE.search(template) else str(TEMPLATE_DIR)
+
+
+class TemplateLocation(Extension):
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.globals["template_dir"] = lambda: str(TEMPLATE_DIR)
+        environment.filters["template_source"] = template_source

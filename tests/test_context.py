@@ -1,0 +1,246 @@
+"""Adding bounded contexts to a baked project with `make context`, from the one context template."""
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import bounded_context
+import pytest
+
+from .baking import TEMPLATE, bake, make, snapshot
+
+VERSIONS = Path("src/task_service/migrations/versions")
+
+
+def add_context(project: Path, venv: Path, succeeds: bool = True, **answers: str) -> str:
+    return make("context", project, venv, None, succeeds=succeeds, **answers)
+
+
+def revision_lines(text: str) -> list[str]:
+    return [
+        line
+        for line in text.splitlines()
+        if re.search(r"^(Revision ID|Revises|revision|down_revision)\b", line)
+    ]
+
+
+def test_two_contexts_added_to_a_project_pass_its_lint_tests_and_migration_checks(
+    cookies: Any, project_venv: Path
+) -> None:
+    project = bake(cookies)
+
+    billing = add_context(project, project_venv, name="billing", aggregate="invoice")
+    add_context(project, project_venv, name="purchase_orders", aggregate="purchase_order")
+
+    assert "src/task_service/contexts/billing/" in billing
+    versions = sorted(path.name for path in (project / VERSIONS).glob("*.py"))
+    assert versions == [
+        "0001_create_tasks.py",
+        "0002_create_invoices.py",
+        "0003_create_purchase_orders.py",
+    ]
+    newest = (project / VERSIONS / "0003_create_purchase_orders.py").read_text()
+    assert 'down_revision: str | None = "0002"' in newest
+    router = project / "src/task_service/contexts/purchase_orders/api/router.py"
+    assert 'prefix="/purchase-orders"' in router.read_text()
+    assert "Contracts: 5 kept, 0 broken." in make("lint", project, project_venv)
+    # The migrations tests upgrade to head, downgrade to base and upgrade again, and compare
+    # the migrated schema with every context's models; the e2e tests call each context's routes.
+    output = make("test", project, project_venv)
+    for context in ("tasks", "billing", "purchase_orders"):
+        for kind in ("unit", "integration", "e2e"):
+            assert f"tests/{kind}/{context}/" in output
+    assert re.search(r"\b\d+ passed\b", output)
+    assert " failed" not in output
+    server = os.environ.get("TEST_DATABASE_URL")
+    if server:
+        make("test", project, project_venv, env={"TEST_DATABASE_URL": server})
+
+
+def test_an_added_context_is_the_same_code_as_a_baked_one(cookies: Any, project_venv: Path) -> None:
+    baked = bake(cookies, context_name="billing", aggregate_name="invoice")
+    added = bake(cookies)
+    add_context(added, project_venv, name="billing", aggregate="invoice")
+
+    def billing_files(project: Path) -> dict[str, bytes]:
+        return {
+            path: content
+            for path, content in snapshot(project).items()
+            if "billing" in Path(path).parts
+        }
+
+    assert billing_files(baked) == billing_files(added)
+    assert len(billing_files(baked)) > 20
+    baked_revision = (baked / VERSIONS / "0001_create_invoices.py").read_text()
+    added_revision = (added / VERSIONS / "0002_create_invoices.py").read_text()
+    assert revision_lines(added_revision) == [
+        "Revision ID: 0002",
+        "Revises: 0001",
+        'revision: str = "0002"',
+        'down_revision: str | None = "0001"',
+    ]
+    unchanged = [
+        line for line in baked_revision.splitlines() if line not in revision_lines(baked_revision)
+    ]
+    assert unchanged == [
+        line for line in added_revision.splitlines() if line not in revision_lines(added_revision)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("answers", "named"),
+    [
+        (
+            {"name": "tasks", "aggregate": "ticket"},
+            "context 'tasks' would overwrite src/task_service/contexts/tasks/",
+        ),
+        ({"name": "Billing", "aggregate": "invoice"}, "context_name 'Billing' is not a lowercase"),
+        ({"name": "shared_kernel", "aggregate": "invoice"}, "context_name 'shared_kernel'"),
+        ({"name": "billing", "aggregate": "task"}, "aggregate_plural 'tasks' names the table"),
+        ({"name": "billing", "aggregate": "sheep", "plural": "sheep"}, "equals aggregate_name"),
+    ],
+)
+def test_a_context_that_cannot_be_added_is_refused_and_nothing_changes(
+    cookies: Any, project_venv: Path, answers: dict[str, str], named: str
+) -> None:
+    project = bake(cookies)
+    before = snapshot(project)
+
+    output = add_context(project, project_venv, succeeds=False, **answers)
+
+    assert named in output
+    assert "Nothing was written." in output
+    assert snapshot(project) == before
+
+
+def test_a_project_missing_a_module_the_context_imports_is_refused(
+    cookies: Any, project_venv: Path
+) -> None:
+    project = bake(cookies)
+    kernel = project / "src/task_service/shared_kernel/infrastructure"
+    (kernel / "repository.py").rename(kernel / "repositories.py")
+    before = snapshot(project)
+
+    output = add_context(project, project_venv, succeeds=False, name="billing", aggregate="invoice")
+
+    assert "imports task_service.shared_kernel.infrastructure.repository" in output
+    assert "src/task_service/shared_kernel/infrastructure/repository.py is missing" in output
+    assert snapshot(project) == before
+
+
+def test_a_project_missing_a_fixture_the_context_tests_use_is_refused(
+    cookies: Any, project_venv: Path
+) -> None:
+    project = bake(cookies)
+    conftest = project / "tests/e2e/conftest.py"
+    conftest.write_text(conftest.read_text().replace("def client(", "def api_client("))
+    before = snapshot(project)
+
+    output = add_context(project, project_venv, succeeds=False, name="billing", aggregate="invoice")
+
+    assert "uses the fixture 'client'" in output
+    assert snapshot(project) == before
+
+
+def test_migrations_with_two_heads_are_refused(cookies: Any, project_venv: Path) -> None:
+    project = bake(cookies)
+    branch = (project / VERSIONS / "0001_create_tasks.py").read_text()
+    branch = branch.replace('revision: str = "0001"', 'revision: str = "0001b"')
+    (project / VERSIONS / "0001b_branch.py").write_text(branch)
+    before = snapshot(project)
+
+    output = add_context(project, project_venv, succeeds=False, name="billing", aggregate="invoice")
+
+    assert "several heads (0001, 0001b)" in output
+    assert snapshot(project) == before
+
+
+def test_a_file_renamed_that_the_context_does_not_need_is_no_obstacle(
+    cookies: Any, project_venv: Path
+) -> None:
+    project = bake(cookies)
+    (project / "README.md").rename(project / "README.rst")
+
+    add_context(project, project_venv, name="billing", aggregate="invoice")
+
+    assert (project / "src/task_service/contexts/billing/bootstrap.py").is_file()
+
+
+def test_make_context_explains_its_usage(cookies: Any, project_venv: Path) -> None:
+    output = add_context(bake(cookies), project_venv, succeeds=False, name="billing")
+
+    assert "usage: make context name=billing aggregate=invoice" in output
+
+
+# The module behind the hooks
+
+
+def test_the_files_to_write_are_the_files_written(cookies: Any) -> None:
+    project = bake(cookies, context_name="purchasing", aggregate_name="purchase_order")
+    answers = {
+        "__package_name": "task_service",
+        "__revision": "0001",
+        "context_name": "purchasing",
+        "aggregate_name": "purchase_order",
+        "aggregate_plural": "purchase_orders",
+    }
+    written = [
+        Path(path)
+        for path in snapshot(project)
+        if "purchasing" in Path(path).parts or path.startswith(str(VERSIONS))
+    ]
+
+    assert bounded_context.files_to_write(answers) == sorted(written)
+
+
+def write_revision(versions: Path, revision: str, down: str | tuple[str, ...] | None) -> None:
+    versions.mkdir(parents=True, exist_ok=True)
+    (versions / f"{revision}_x.py").write_text(
+        f"revision: str = {revision!r}\ndown_revision: str | None = {down!r}\n"
+    )
+
+
+def test_the_head_and_next_revision_follow_the_chain(tmp_path: Path) -> None:
+    assert bounded_context.heads(tmp_path) == []
+    assert bounded_context.next_revision(tmp_path) == "0001"
+
+    write_revision(tmp_path, "0001", None)
+    write_revision(tmp_path, "ab12cd34ef56", "0001")
+    write_revision(tmp_path, "0003", "ab12cd34ef56")
+
+    assert bounded_context.heads(tmp_path) == ["0003"]
+    assert bounded_context.next_revision(tmp_path) == "0004"
+
+
+def test_a_merge_revision_joins_two_heads(tmp_path: Path) -> None:
+    write_revision(tmp_path, "0001", None)
+    write_revision(tmp_path, "0002", "0001")
+    write_revision(tmp_path, "0003", "0001")
+    assert bounded_context.heads(tmp_path) == ["0002", "0003"]
+
+    write_revision(tmp_path, "0004", ("0002", "0003"))
+
+    assert bounded_context.heads(tmp_path) == ["0004"]
+
+
+def test_an_unreadable_revision_is_named(tmp_path: Path) -> None:
+    (tmp_path / "0001_broken.py").write_text("revision = \n")
+
+    with pytest.raises(bounded_context.MigrationError, match=r"0001_broken\.py"):
+        bounded_context.heads(tmp_path)
+
+
+def test_the_context_template_has_no_copy_in_the_project_template() -> None:
+    project_template = TEMPLATE / "{{cookiecutter.project_slug}}"
+
+    assert not [path for path in project_template.rglob("*") if "context_name" in path.name]
+    assert not [path for path in project_template.rglob("*") if "aggregate" in path.name]
+
+
+def test_both_templates_inflect_the_plural_alike() -> None:
+    project = json.loads((TEMPLATE / "cookiecutter.json").read_text())
+    context = json.loads((TEMPLATE / "context/cookiecutter.json").read_text())
+
+    assert project["aggregate_plural"] == context["aggregate_plural"]
