@@ -3,6 +3,7 @@
 import json
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -115,45 +116,44 @@ def test_a_context_that_cannot_be_added_is_refused_and_nothing_changes(
     assert snapshot(project) == before
 
 
-def test_a_project_missing_a_module_the_context_imports_is_refused(
-    cookies: Any, project_venv: Path
-) -> None:
-    project = bake(cookies)
+def rename_a_shared_kernel_module(project: Path) -> None:
     kernel = project / "src/task_service/shared_kernel/infrastructure"
     (kernel / "repository.py").rename(kernel / "repositories.py")
-    before = snapshot(project)
-
-    output = add_context(project, project_venv, succeeds=False, name="billing", aggregate="invoice")
-
-    assert "imports task_service.shared_kernel.infrastructure.repository" in output
-    assert "src/task_service/shared_kernel/infrastructure/repository.py is missing" in output
-    assert snapshot(project) == before
 
 
-def test_a_project_missing_a_fixture_the_context_tests_use_is_refused(
-    cookies: Any, project_venv: Path
-) -> None:
-    project = bake(cookies)
+def rename_the_client_fixture(project: Path) -> None:
     conftest = project / "tests/e2e/conftest.py"
     conftest.write_text(conftest.read_text().replace("def client(", "def api_client("))
-    before = snapshot(project)
-
-    output = add_context(project, project_venv, succeeds=False, name="billing", aggregate="invoice")
-
-    assert "uses the fixture 'client'" in output
-    assert snapshot(project) == before
 
 
-def test_migrations_with_two_heads_are_refused(cookies: Any, project_venv: Path) -> None:
-    project = bake(cookies)
+def branch_the_migrations(project: Path) -> None:
     branch = (project / VERSIONS / "0001_create_tasks.py").read_text()
     branch = branch.replace('revision: str = "0001"', 'revision: str = "0001b"')
     (project / VERSIONS / "0001b_branch.py").write_text(branch)
+
+
+@pytest.mark.parametrize(
+    ("drift", "named"),
+    [
+        (
+            rename_a_shared_kernel_module,
+            "imports task_service.shared_kernel.infrastructure.repository, but "
+            "src/task_service/shared_kernel/infrastructure/repository.py is missing",
+        ),
+        (rename_the_client_fixture, "uses the fixture 'client'"),
+        (branch_the_migrations, "several heads (0001, 0001b)"),
+    ],
+)
+def test_a_project_that_drifted_from_what_the_context_needs_is_refused(
+    cookies: Any, project_venv: Path, drift: Callable[[Path], None], named: str
+) -> None:
+    project = bake(cookies)
+    drift(project)
     before = snapshot(project)
 
     output = add_context(project, project_venv, succeeds=False, name="billing", aggregate="invoice")
 
-    assert "several heads (0001, 0001b)" in output
+    assert named in output
     assert snapshot(project) == before
 
 
