@@ -199,10 +199,16 @@ def check_project(root: Path, answers: Mapping[str, str]) -> list[str]:
             f"the migrations have several heads ({', '.join(found_heads)}); "
             "merge them first with `alembic merge heads -m merge`."
         )
+    context = answers["context_name"]
     existing = [path for path in files_to_write(answers) if (root / path).exists()]
-    if existing:
+    if (root / "src" / package / "contexts" / context).exists():
         problems.append(
-            f"context {answers['context_name']!r} would overwrite {existing[0]}"
+            f"context {context!r} exists already (src/{package}/contexts/{context}); "
+            "choose another context_name."
+        )
+    elif existing:
+        problems.append(
+            f"context {context!r} would overwrite {existing[0]}"
             f"{f' and {len(existing) - 1} more files' if len(existing) > 1 else ''}; "
             "choose another context_name."
         )

@@ -95,7 +95,7 @@ def test_an_added_context_is_the_same_code_as_a_baked_one(cookies: Any, project_
     [
         (
             {"name": "tasks", "aggregate": "ticket"},
-            "context 'tasks' would overwrite src/task_service/contexts/tasks/",
+            "context 'tasks' exists already (src/task_service/contexts/tasks)",
         ),
         ({"name": "Billing", "aggregate": "invoice"}, "context_name 'Billing' is not a lowercase"),
         ({"name": "shared_kernel", "aggregate": "invoice"}, "context_name 'shared_kernel'"),
@@ -132,9 +132,18 @@ def branch_the_migrations(project: Path) -> None:
     (project / VERSIONS / "0001b_branch.py").write_text(branch)
 
 
+def leave_the_tests_of_a_removed_billing_context(project: Path) -> None:
+    (project / "tests/unit/billing").mkdir()
+    (project / "tests/unit/billing/__init__.py").write_text('"""Tests of a removed context."""\n')
+
+
 @pytest.mark.parametrize(
     ("drift", "named"),
     [
+        (
+            leave_the_tests_of_a_removed_billing_context,
+            "context 'billing' would overwrite tests/unit/billing/__init__.py",
+        ),
         (
             rename_a_shared_kernel_module,
             "imports task_service.shared_kernel.infrastructure.repository, but "
