@@ -9,6 +9,7 @@ from . import contexts
 from .settings import Settings
 from .shared_kernel.api.health import health_router
 from .shared_kernel.api.problem_details import install_problem_details
+from .shared_kernel.api.request_id import RequestIdMiddleware
 from .shared_kernel.infrastructure.database import (
     Database,
     create_engine_from_settings,
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         lifespan=lifespan,
     )
     app.add_middleware(SessionScopeMiddleware, database=database)
+    app.add_middleware(RequestIdMiddleware)  # added last, so it runs first
     install_problem_details(app)
     app.include_router(health_router(database.ping))
     for bootstrap in contexts.bootstraps():

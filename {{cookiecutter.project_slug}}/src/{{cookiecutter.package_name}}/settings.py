@@ -6,7 +6,7 @@ Variables carry the prefix `{{ cookiecutter.__env_prefix }}`; `__` separates nes
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     )
 
     environment: Environment = Environment.DEVELOPMENT
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO",
+        description="Lines are JSON in production and readable text elsewhere.",
+    )
     database: DatabaseSettings = DatabaseSettings()
     http: HttpSettings = HttpSettings()
 

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from ..application.request_context import current_request_id
 from ..domain.errors import (
     ConflictError,
     DomainError,
@@ -72,7 +73,11 @@ def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
     # The client gets no internals (SQL, stack, connection strings); the log keeps them.
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
     status = HTTPStatus.INTERNAL_SERVER_ERROR
-    return problem(request, status, "the server failed to handle this request")
+    response = problem(request, status, "the server failed to handle this request")
+    # This handler answers from outside every middleware, the request-id one included.
+    if request_id := current_request_id.get():
+        response.headers["X-Request-ID"] = request_id
+    return response
 
 
 def _field_error(field: str, message: str) -> dict[str, str]:

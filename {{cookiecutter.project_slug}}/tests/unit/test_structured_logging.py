@@ -1,0 +1,76 @@
+"""Log lines: JSON in production, readable elsewhere, each with its request id, no password."""
+
+import json
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from {{ cookiecutter.package_name }}.shared_kernel.application.request_context import (
+    current_request_id,
+)
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.structured_logging import (
+    configure_logging,
+)
+
+DSN = "postgresql://app:s3cret-pa55@db.internal:5432/orders"
+
+
+@pytest.fixture(autouse=True)
+def restore_logging() -> Iterator[None]:
+    handlers, level = logging.root.handlers[:], logging.root.level
+    token = current_request_id.set(None)
+    yield
+    current_request_id.reset(token)
+    logging.root.handlers[:] = handlers
+    logging.root.setLevel(level)
+
+
+def test_a_production_line_is_json_with_the_request_id(capfd: pytest.CaptureFixture[str]) -> None:
+    configure_logging("INFO", as_json=True)
+    current_request_id.set("req-42")
+
+    logging.getLogger("orders").warning("stock is low: %d left", 3)
+
+    (line,) = capfd.readouterr().err.splitlines()
+    entry = json.loads(line)
+    assert entry["level"] == "WARNING"
+    assert entry["logger"] == "orders"
+    assert entry["message"] == "stock is low: 3 left"
+    assert entry["request_id"] == "req-42"
+
+
+def test_a_development_line_is_readable_and_outside_requests_has_no_id(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    configure_logging("INFO", as_json=False)
+
+    logging.getLogger("orders").info("started")
+
+    (line,) = capfd.readouterr().err.splitlines()
+    assert line.endswith("INFO orders [-] started")
+
+
+@pytest.mark.parametrize("as_json", [True, False])
+def test_the_database_password_is_never_written(
+    capfd: pytest.CaptureFixture[str], as_json: bool
+) -> None:
+    configure_logging("INFO", as_json=as_json)
+
+    logging.getLogger("startup").info("connecting to %s", DSN)
+    try:
+        raise ConnectionError(f"cannot reach {DSN}")
+    except ConnectionError:
+        logging.getLogger("startup").exception("failed")
+
+    written = capfd.readouterr().err
+    assert "s3cret-pa55" not in written
+    assert "postgresql://app:***@db.internal:5432/orders" in written
+
+
+def test_lines_below_the_level_are_dropped(capfd: pytest.CaptureFixture[str]) -> None:
+    configure_logging("WARNING", as_json=False)
+
+    logging.getLogger("orders").info("not shown")
+
+    assert capfd.readouterr().err == ""
