@@ -4,9 +4,13 @@ The example context comes from `context/`, the same template that adds contexts 
 later, so the two cannot drift apart. A failure here makes cookiecutter remove the project.
 """
 
+import shutil
 import sys
 from pathlib import Path
 from urllib.parse import unquote
+
+# The CI configuration files of each provider; the others' are removed.
+CI_FILES = {"github": ".github", "gitlab": ".gitlab-ci.yml"}
 
 NEXT_STEPS = """
 Created {slug}.
@@ -36,7 +40,15 @@ def bake_example_context(template_dir: Path, answers: dict[str, str]) -> None:
         sys.exit(1)
 
 
-def main(template_dir: Path, slug: str, context_answers: dict[str, str]) -> None:
+def keep_ci_files_of(provider: str, project: Path) -> None:
+    for name, path in CI_FILES.items():
+        if name != provider:
+            target = project / path
+            shutil.rmtree(target) if target.is_dir() else target.unlink()
+
+
+def main(template_dir: Path, slug: str, ci_provider: str, context_answers: dict[str, str]) -> None:
+    keep_ci_files_of(ci_provider, Path.cwd())
     bake_example_context(template_dir, context_answers)
     print(NEXT_STEPS.format(slug=slug))
 
@@ -50,5 +62,6 @@ if __name__ == "__main__":
     main(
         Path(unquote("{{ template_dir() | urlencode }}")),
         unquote("{{ cookiecutter.project_slug | urlencode }}"),
+        unquote("{{ cookiecutter.ci_provider | urlencode }}"),
         {key: unquote(value) for key, value in encoded.items()},
     )

@@ -14,6 +14,7 @@ from urllib.parse import unquote
 SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PYTHON_VERSIONS = ("3.11", "3.12", "3.13", "3.14")
+CI_PROVIDERS = ("github", "gitlab")
 MAX_TEXT_LENGTH = 200
 
 # Import names of the generated project's dependencies and tools: a package of the same name
@@ -57,6 +58,7 @@ def validate(answers: Mapping[str, str]) -> list[str]:
         bounded_context.identifier_problem("package_name", answers["package_name"], DEPENDENCIES),
         *bounded_context.check_names(answers),
         _python_version(answers["python_version"]),
+        _ci_provider(answers["ci_provider"]),
         _free_text("description", answers["description"]),
         _free_text("author_name", answers["author_name"]),
         _email(answers["author_email"]),
@@ -83,6 +85,12 @@ def _python_version(value: str) -> str | None:
     if value in PYTHON_VERSIONS:
         return None
     return f"python_version {value!r} is not supported; choose one of {', '.join(PYTHON_VERSIONS)}."
+
+
+def _ci_provider(value: str) -> str | None:
+    if value in CI_PROVIDERS:
+        return None
+    return f"ci_provider {value!r} is not supported; choose one of {', '.join(CI_PROVIDERS)}."
 
 
 def _free_text(key: str, value: str) -> str | None:
@@ -123,6 +131,7 @@ if __name__ == "__main__":
         "author_name": "{{ cookiecutter.author_name | urlencode }}",
         "author_email": "{{ cookiecutter.author_email | urlencode }}",
         "python_version": "{{ cookiecutter.python_version | urlencode }}",
+        "ci_provider": "{{ cookiecutter.ci_provider | urlencode }}",
         "context_name": "{{ cookiecutter.context_name | urlencode }}",
         "aggregate_name": "{{ cookiecutter.aggregate_name | urlencode }}",
         "aggregate_plural": "{{ cookiecutter.aggregate_plural | urlencode }}",
