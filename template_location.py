@@ -17,8 +17,12 @@ REMOTE = re.compile(r"^((git|hg)\+)?(git|ssh|file|https?):|^\w+@[\w.]+|^\w{2,}:|
 
 
 def template_source(template: str) -> str:
-    """What to pass to cookiecutter later: a remote template as given, a local one absolute."""
-    return template if REMOTE.search(template) else str(TEMPLATE_DIR)
+    """What to pass to cookiecutter later: a remote template or an absolute path as given, a
+    relative path made absolute. Never the folder cookiecutter or cruft cloned into, which is
+    temporary and would differ between two bakes of the same answers."""
+    if REMOTE.search(template) or Path(template).is_absolute():
+        return template
+    return str(TEMPLATE_DIR)
 
 
 class TemplateLocation(Extension):
