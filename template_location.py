@@ -8,19 +8,21 @@ can be relative to a directory the hooks do not run in; this file's location is 
 import re
 from pathlib import Path
 
+from cookiecutter.repository import is_repo_url, is_zip_file
 from jinja2 import Environment
 from jinja2.ext import Extension
 
 TEMPLATE_DIR = Path(__file__).resolve().parent
-# git and hg URLs, user@host:path, abbreviations such as gh:owner/repo, and zip archives.
-REMOTE = re.compile(r"^((git|hg)\+)?(git|ssh|file|https?):|^\w+@[\w.]+|^\w{2,}:|\.zip$")
+# Abbreviations such as gh:owner/repo, which cookiecutter expands before it tells URLs apart.
+ABBREVIATION = re.compile(r"^\w{2,}:")
 
 
 def template_source(template: str) -> str:
     """What to pass to cookiecutter later: a remote template or an absolute path as given, a
     relative path made absolute. Never the folder cookiecutter or cruft cloned into, which is
     temporary and would differ between two bakes of the same answers."""
-    if REMOTE.search(template) or Path(template).is_absolute():
+    remote = is_repo_url(template) or is_zip_file(template) or ABBREVIATION.match(template)
+    if remote or Path(template).is_absolute():
         return template
     return str(TEMPLATE_DIR)
 

@@ -200,13 +200,12 @@ def check_project(root: Path, answers: Mapping[str, str]) -> list[str]:
             "merge them first with `alembic merge heads -m merge`."
         )
     context = answers["context_name"]
-    existing = [path for path in files_to_write(answers) if (root / path).exists()]
     if (root / "src" / package / "contexts" / context).exists():
         problems.append(
             f"context {context!r} exists already (src/{package}/contexts/{context}); "
             "choose another context_name."
         )
-    elif existing:
+    elif existing := [path for path in files_to_write(answers) if (root / path).exists()]:
         problems.append(
             f"context {context!r} would overwrite {existing[0]}"
             f"{f' and {len(existing) - 1} more files' if len(existing) > 1 else ''}; "

@@ -17,6 +17,7 @@ from ..domain.errors import (
     InvalidValueError,
     NotFoundError,
 )
+from .request_id import HEADER as REQUEST_ID_HEADER
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +77,7 @@ def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
     response = problem(request, status, "the server failed to handle this request")
     # This handler answers from outside every middleware, the request-id one included.
     if request_id := current_request_id.get():
-        response.headers["X-Request-ID"] = request_id
+        response.headers[REQUEST_ID_HEADER] = request_id
     return response
 
 
