@@ -20,13 +20,20 @@ from sqlalchemy.orm import Session
 
 from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database import (
     Database,
+    SyncDatabase,
     with_driver,
 )
 from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.embedded_postgres import (
     default_data_dir,
     start_embedded_postgres,
 )
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.orm import (
+    Base,
+)
 
+from {{ cookiecutter.package_name }}.contexts import (
+    import_models,
+)
 from {{ cookiecutter.package_name }}.migrations import (
     alembic_config,
 )
@@ -59,10 +66,10 @@ def throwaway_database(server: URL) -> Iterator[URL]:
         admin.dispose()
 
 
-@pytest.fixture(scope="session")
-def database_url(server_url: URL) -> Iterator[URL]:
-    """A database migrated to the newest revision, for the whole run."""
-    with throwaway_database(server_url) as url:
+@contextmanager
+def migrated_database(server: URL) -> Iterator[URL]:
+    """A throwaway database on `server`, migrated to the newest revision."""
+    with throwaway_database(server) as url:
         engine = create_engine(with_driver(url, "psycopg"), poolclass=pool.NullPool)
         with engine.begin() as connection:
             command.upgrade(alembic_config(connection=connection), "head")
@@ -71,10 +78,23 @@ def database_url(server_url: URL) -> Iterator[URL]:
 
 
 @pytest.fixture(scope="session")
+def database_url(server_url: URL) -> Iterator[URL]:
+    """A database migrated to the newest revision, for the whole run."""
+    with migrated_database(server_url) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def sync_engine(database_url: URL) -> Iterator[Engine]:
     engine = create_engine(with_driver(database_url, "psycopg"))
     yield engine
     engine.dispose()
+
+
+@pytest.fixture
+def sync_database(sync_engine: Engine) -> SyncDatabase:
+    """The synchronous (psycopg) `SyncDatabase` of the command line; its commits are real."""
+    return SyncDatabase(sync_engine)
 
 
 @pytest.fixture
@@ -107,5 +127,19 @@ async def database(async_engine: AsyncEngine) -> AsyncIterator[Database]:
         sessions = async_sessionmaker(
             bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
         )
-        yield Database(async_engine, sessions)
+        # The read side shares the test's transaction too, so queries see the test's rows.
+        yield Database(async_engine, sessions, read_sessions=sessions)
         await transaction.rollback()
+
+
+@pytest.fixture
+async def committed_database(database_url: URL) -> AsyncIterator[Database]:
+    """The application's `Database` on an engine of its own: commits are real and concurrent
+    requests get connections of their own. Every table is emptied afterwards."""
+    engine = create_async_engine(with_driver(database_url, "asyncpg"), max_overflow=30)
+    yield Database(engine)
+    import_models()
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    async with engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {tables}"))
+    await engine.dispose()

@@ -12,7 +12,6 @@ from .shared_kernel.api.problem_details import install_problem_details
 from .shared_kernel.api.request_id import RequestIdMiddleware
 from .shared_kernel.infrastructure.database import (
     Database,
-    create_engine_from_settings,
     database_url,
 )
 from .shared_kernel.infrastructure.session_middleware import SessionScopeMiddleware
@@ -20,9 +19,7 @@ from .shared_kernel.infrastructure.session_middleware import SessionScopeMiddlew
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or Settings()
-    if database is None:
-        engine = create_engine_from_settings(database_url(settings), settings.database)
-        database = Database(engine)
+    database = database or Database.from_settings(settings, database_url(settings))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -23,6 +23,10 @@ class DatabaseSettings(BaseModel):
         default=None,
         description="PostgreSQL URL. Unset in development: an embedded PostgreSQL is started.",
     )
+    read_url: SecretStr | None = Field(
+        default=None,
+        description="PostgreSQL URL for the read side (a replica). Unset: the primary.",
+    )
     pool_size: int = Field(default=5, ge=1)
     max_overflow: int = Field(default=10, ge=0)
     pool_timeout: float = Field(default=30.0, gt=0, description="Seconds to wait for a connection.")
@@ -60,9 +64,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _use_platform_database_url(self) -> Self:
-        # Hosting platforms and CI services export the conventional DATABASE_URL.
+        # Hosting platforms and CI services export the conventional DATABASE_URL (and
+        # READ_DATABASE_URL for a replica).
         if self.database.url is None and (url := os.environ.get("DATABASE_URL")):
             self.database.url = SecretStr(url)
+        if self.database.read_url is None and (url := os.environ.get("READ_DATABASE_URL")):
+            self.database.read_url = SecretStr(url)
         return self
 
     @model_validator(mode="after")

@@ -19,7 +19,14 @@ MAKE_TARGET = re.compile(r"\bmake ([a-z][a-z-]*)")
 SYMBOL = re.compile(r"^@?(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?P<call>\(\))?$")
 PATH_LIKE = re.compile(r"^(src|tests|docs)/|/$|\.(py|toml|ini|yaml|yml|md|json)$")
 # Library names the guidelines explain, defined outside this project.
-LIBRARY_SYMBOLS = {"AsyncSession", "BaseHTTPMiddleware", "HTTPException", "Protocol", "Session"}
+LIBRARY_SYMBOLS = {
+    "AsyncSession",
+    "BaseHTTPMiddleware",
+    "HTTPException",
+    "LookupError",
+    "Protocol",
+    "Session",
+}
 
 
 def guide_id(guide: Path) -> str:

@@ -1,4 +1,5 @@
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 from httpx import ASGITransport, AsyncClient
@@ -19,7 +20,22 @@ from {{ cookiecutter.package_name }}.settings import (
 @pytest.fixture
 async def client(database: Database) -> AsyncIterator[AsyncClient]:
     """The real application (middleware, error handlers, routers) on the test's transaction."""
+    async with client_of(database) as client:
+        yield client
+
+
+@pytest.fixture
+async def committing_client(committed_database: Database) -> AsyncIterator[AsyncClient]:
+    """The real application on a database where every commit is real."""
+    async with client_of(committed_database) as client:
+        yield client
+
+
+@asynccontextmanager
+async def client_of(database: Database) -> AsyncIterator[AsyncClient]:
     settings = Settings(environment=Environment.TEST, database={"url": "postgresql://unused"})
     app = create_app(settings, database)
-    async with AsyncClient(transport=ASGITransport(app), base_url="http://test") as client:
+    # As from a real server: an unhandled error is a 500 response, not an exception here.
+    transport = ASGITransport(app, raise_app_exceptions=False)
+    async with AsyncClient(transport=transport, base_url="http://test") as client:
         yield client

@@ -1,5 +1,6 @@
 from uuid import uuid4
 
+import pytest
 from httpx import AsyncClient
 
 PROBLEM_JSON = "application/problem+json"
@@ -100,16 +101,87 @@ async def test_list_filters_sorts_and_pages(client: AsyncClient) -> None:
         "/{{ cookiecutter.__url_path }}",
         params={"sort": "title", "limit": 2, "offset": 2},
     )
-    done = await client.get("/{{ cookiecutter.__url_path }}", params={"status": "done"})
+    done = await client.get("/{{ cookiecutter.__url_path }}", params={"filter": "status:eq:done"})
+    titled = await client.get(
+        "/{{ cookiecutter.__url_path }}",
+        params={"filter": ["status:in:open,done", "title:contains:B"]},
+    )
 
     assert [item["title"] for item in first.json()["items"]] == ["a", "b"]
     assert [item["title"] for item in rest.json()["items"]] == ["c"]
     assert first.json()["total"] == 3
-    assert done.json() == {"items": [], "total": 0, "limit": 50, "offset": 0}
+    assert done.json() == {"items": [], "total": 0, "limit": 50, "offset": 0, "next_cursor": None}
+    assert [item["title"] for item in titled.json()["items"]] == ["b"]
 
 
-async def test_sorting_by_an_unknown_field_is_a_422_naming_sort(client: AsyncClient) -> None:
-    response = await client.get("/{{ cookiecutter.__url_path }}", params={"sort": "password"})
+async def test_next_cursor_walks_the_rest_by_keyset(client: AsyncClient) -> None:
+    for title in ["e", "d", "c", "b", "a"]:
+        await create(client, title)
+    params: dict[str, str | int] = {"sort": "title", "limit": 2}
+
+    url = "/{{ cookiecutter.__url_path }}"
+    first = (await client.get(url, params=params)).json()
+    second = (await client.get(url, params={**params, "after": first["next_cursor"]})).json()
+    third = (await client.get(url, params={**params, "after": second["next_cursor"]})).json()
+
+    pages = [[item["title"] for item in page["items"]] for page in (first, second, third)]
+    assert pages == [["a", "b"], ["c", "d"], ["e"]]
+    assert (second["total"], second["offset"], third["next_cursor"]) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "named"),
+    [
+        ({"sort": "password"}, "query.sort", "sort"),
+        ({"filter": "password:eq:x"}, "query.filter", "password"),
+        ({"filter": "title:like:x"}, "query.filter", "like"),
+        ({"filter": "created_at:gt:yesterday"}, "query.filter", "created_at"),
+        ({"filter": "status:contains:o"}, "query.filter", "status"),
+        ({"after": "forged"}, "cursor", "cursor"),
+    ],
+)
+async def test_an_unknown_field_operator_or_value_is_a_422_naming_it(
+    client: AsyncClient, params: dict[str, str], field: str, named: str
+) -> None:
+    response = await client.get("/{{ cookiecutter.__url_path }}", params=params)
 
     assert response.status_code == 422
-    assert [error["field"] for error in response.json()["errors"]] == ["query.sort"]
+    assert response.headers["content-type"] == PROBLEM_JSON
+    (error,) = response.json()["errors"]
+    assert error["field"] == field
+    assert named in error["message"]
+
+
+async def test_get_returns_the_version_as_etag(client: AsyncClient) -> None:
+    created = await create(client)
+
+    response = await client.get(f"/{{ cookiecutter.__url_path }}/{created['id']}")
+
+    assert response.headers["etag"] == '"1"'
+
+
+async def test_if_match_applies_the_change_only_to_the_version_read(client: AsyncClient) -> None:
+    url = f"/{{ cookiecutter.__url_path }}/{(await create(client))['id']}"
+    etag = (await client.get(url)).headers["etag"]
+
+    applied = await client.patch(url, json={"title": "first"}, headers={"If-Match": etag})
+    stale = await client.patch(url, json={"title": "second"}, headers={"If-Match": etag})
+    stale_move = await client.post(
+        f"{url}/status", json={"status": "in_progress"}, headers={"If-Match": etag}
+    )
+    stale_delete = await client.delete(url, headers={"If-Match": etag})
+    deleted = await client.delete(url, headers={"If-Match": applied.headers["etag"]})
+
+    assert (applied.status_code, applied.headers["etag"]) == (200, '"2"')
+    assert [stale.status_code, stale_move.status_code, stale_delete.status_code] == [412] * 3
+    assert stale.headers["content-type"] == PROBLEM_JSON
+    assert deleted.status_code == 204
+
+
+async def test_an_if_match_that_is_no_version_is_a_412(client: AsyncClient) -> None:
+    url = f"/{{ cookiecutter.__url_path }}/{(await create(client))['id']}"
+
+    response = await client.patch(url, json={"title": "x"}, headers={"If-Match": 'W/"1"'})
+
+    assert response.status_code == 412
+    assert (await client.get(url)).json()["title"] == "Write docs"

@@ -1,14 +1,17 @@
 """Transactions of the use cases on real PostgreSQL (asyncpg): what commits, what rolls back."""
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
 from uuid import UUID
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from {{ cookiecutter.__package_name }}.shared_kernel.application.unit_of_work import (
+    Propagation,
     transactional,
 )
 from {{ cookiecutter.__package_name }}.shared_kernel.infrastructure.database import (
@@ -113,3 +116,101 @@ async def test_a_child_task_may_open_its_own_scope(database: Database) -> None:
         await asyncio.create_task(in_own_scope("from a child task"))
 
     assert await stored_titles(database) == ["from a child task"]
+
+
+@dataclass(frozen=True)
+class Audited:
+    """Writes an audit row in a transaction of its own, then fails."""
+
+    uow: {{ cookiecutter.__context_class }}UnitOfWork
+
+    @transactional
+    def __call__(self, title: str) -> None:
+        self.uow.{{ cookiecutter.aggregate_plural }}.add({{ cookiecutter.__aggregate_class }}(title=f"{title} (lost)"))
+        self.audit(f"{title} (audit)")
+        raise RuntimeError("the outer transaction fails")
+
+    @transactional(propagation=Propagation.NEW)
+    def audit(self, title: str) -> None:
+        self.uow.{{ cookiecutter.aggregate_plural }}.add({{ cookiecutter.__aggregate_class }}(title=title))
+
+
+@dataclass(frozen=True)
+class TriesTwice:
+    """Its first attempt fails inside a SAVEPOINT; the second succeeds."""
+
+    uow: {{ cookiecutter.__context_class }}UnitOfWork
+
+    @transactional
+    def __call__(self) -> None:
+        self.uow.{{ cookiecutter.aggregate_plural }}.add({{ cookiecutter.__aggregate_class }}(title="kept"))
+        with contextlib.suppress(RuntimeError):
+            self.attempt("undone")
+        self.attempt("kept too", fail=False)
+
+    @transactional(propagation=Propagation.NESTED)
+    def attempt(self, title: str, fail: bool = True) -> None:
+        self.uow.{{ cookiecutter.aggregate_plural }}.add({{ cookiecutter.__aggregate_class }}(title=title))
+        if fail:
+            raise RuntimeError("only this attempt is undone")
+
+
+@dataclass(frozen=True)
+class WritesInAReadOnlyTransaction:
+    uow: {{ cookiecutter.__context_class }}UnitOfWork
+
+    @transactional(read_only=True)
+    def __call__(self) -> None:
+        self.uow.{{ cookiecutter.aggregate_plural }}.add({{ cookiecutter.__aggregate_class }}(title="refused"))
+
+
+@dataclass(frozen=True)
+class WritesThenWaits:
+    uow: SqlAlchemy{{ cookiecutter.__context_class }}UnitOfWork
+
+    @transactional
+    def __call__(self) -> None:
+        self.uow.{{ cookiecutter.aggregate_plural }}.add({{ cookiecutter.__aggregate_class }}(title="cancelled"))
+        self.uow.session.execute(text("SELECT pg_sleep(30)"))
+
+
+async def test_a_new_transaction_commits_although_the_outer_one_fails(
+    committed_database: Database,
+) -> None:
+    async with committed_database.scope():
+        with pytest.raises(RuntimeError, match="outer transaction fails"):
+            await run(Audited, "order")
+
+    assert await stored_titles(committed_database) == ["order (audit)"]
+
+
+async def test_a_nested_failure_undoes_only_its_savepoint(database: Database) -> None:
+    async with database.scope():
+        await run(TriesTwice)
+
+    assert sorted(await stored_titles(database)) == ["kept", "kept too"]
+
+
+async def test_a_read_only_transaction_refuses_writes(database: Database) -> None:
+    async with database.scope():
+        with pytest.raises(DBAPIError, match="read-only transaction"):
+            await run(WritesInAReadOnlyTransaction)
+
+    assert await stored_titles(database) == []
+
+
+async def test_a_cancelled_use_case_is_rolled_back_and_its_connection_returned(
+    committed_database: Database,
+) -> None:
+    async def request() -> None:
+        async with committed_database.scope():
+            await run(WritesThenWaits)
+
+    task = asyncio.create_task(request())
+    await asyncio.sleep(0.5)  # well inside pg_sleep
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+    assert await stored_titles(committed_database) == []
+    assert committed_database.engine.pool.checkedout() == 0  # type: ignore[attr-defined]

@@ -1,69 +1,30 @@
 """In-memory stand-ins for the context's ports, honouring the same contract as the SQL ones."""
 
-from copy import deepcopy
-from uuid import UUID
+from typing import Any
 
-from {{ cookiecutter.__package_name }}.shared_kernel.domain.errors import (
-    ConcurrencyConflictError,
-    NotFoundError,
-)
 from {{ cookiecutter.__package_name }}.shared_kernel.domain.pagination import (
     Page,
     PageRequest,
     Sort,
 )
+from {{ cookiecutter.__package_name }}.shared_kernel.domain.specification import (
+    Specification,
+)
 
+from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.application.dtos import (
+    {{ cookiecutter.__aggregate_class }}DTO,
+)
 from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.application.unit_of_work import (
     {{ cookiecutter.__context_class }}UnitOfWork,
 )
 from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.domain.entities import (
     {{ cookiecutter.__aggregate_class }},
-    {{ cookiecutter.__aggregate_class }}Status,
 )
-from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.domain.repository import (
-    {{ cookiecutter.__aggregate_class }}SortField,
-)
+from tests.fakes import InMemoryRepository
 
 
-class InMemory{{ cookiecutter.__aggregate_class }}Repository:
-    def __init__(self) -> None:
-        self.rows: dict[UUID, {{ cookiecutter.__aggregate_class }}] = {}
-
-    def get(self, entity_id: UUID) -> {{ cookiecutter.__aggregate_class }}:
-        if entity_id not in self.rows:
-            raise NotFoundError("{{ cookiecutter.__aggregate_class }}", entity_id)
-        return deepcopy(self.rows[entity_id])
-
-    def add(self, entity: {{ cookiecutter.__aggregate_class }}) -> None:
-        entity.version = 1
-        self.rows[entity.id] = deepcopy(entity)
-
-    def update(self, entity: {{ cookiecutter.__aggregate_class }}) -> None:
-        self._check_current(entity)
-        entity.version += 1
-        self.rows[entity.id] = deepcopy(entity)
-
-    def delete(self, entity: {{ cookiecutter.__aggregate_class }}) -> None:
-        self._check_current(entity)
-        del self.rows[entity.id]
-
-    def search(
-        self,
-        status: {{ cookiecutter.__aggregate_class }}Status | None,
-        sort: Sort[{{ cookiecutter.__aggregate_class }}SortField],
-        page: PageRequest,
-    ) -> Page[{{ cookiecutter.__aggregate_class }}]:
-        matching = [row for row in self.rows.values() if status in (None, row.status)]
-        matching.sort(
-            key=lambda row: (getattr(row, sort.field.value), row.id), reverse=sort.descending
-        )
-        items = [deepcopy(row) for row in matching[page.offset : page.offset + page.limit]]
-        return Page(items, len(matching), page.limit, page.offset)
-
-    def _check_current(self, entity: {{ cookiecutter.__aggregate_class }}) -> None:
-        stored = self.get(entity.id)
-        if stored.version != entity.version:
-            raise ConcurrencyConflictError("{{ cookiecutter.__aggregate_class }}", entity.id)
+class InMemory{{ cookiecutter.__aggregate_class }}Repository(InMemoryRepository[{{ cookiecutter.__aggregate_class }}]):
+    entity_name = "{{ cookiecutter.__aggregate_class }}"
 
 
 class FakeUnitOfWork({{ cookiecutter.__context_class }}UnitOfWork):
@@ -77,3 +38,31 @@ class FakeUnitOfWork({{ cookiecutter.__context_class }}UnitOfWork):
 
     def rollback(self) -> None:
         self.rollbacks += 1
+
+
+class InMemory{{ cookiecutter.__aggregate_class }}Queries:
+    """The read side over the fake repository's rows."""
+
+    def __init__(self, repository: InMemory{{ cookiecutter.__aggregate_class }}Repository) -> None:
+        self.repository = repository
+
+    def page(
+        self,
+        request: PageRequest,
+        spec: Specification[Any] | None = None,
+        sort: Sort[Any] | None = None,
+    ) -> Page[{{ cookiecutter.__aggregate_class }}DTO]:
+        return self._dtos(self.repository.page(request, spec, sort))
+
+    def page_after(
+        self,
+        after: str | None,
+        limit: int,
+        spec: Specification[Any] | None = None,
+        sort: Sort[Any] | None = None,
+    ) -> Page[{{ cookiecutter.__aggregate_class }}DTO]:
+        return self._dtos(self.repository.page_after(after, limit, spec, sort))
+
+    def _dtos(self, page: Page[{{ cookiecutter.__aggregate_class }}]) -> Page[{{ cookiecutter.__aggregate_class }}DTO]:
+        items = [{{ cookiecutter.__aggregate_class }}DTO.from_entity(entity) for entity in page.items]
+        return Page(items, page.limit, page.next_cursor, page.total, page.offset)

@@ -3,20 +3,32 @@ from uuid import uuid4
 import pytest
 
 from {{ cookiecutter.__package_name }}.shared_kernel.domain.errors import (
+    InvalidValueError,
     NotFoundError,
+    VersionMismatchError,
+)
+from {{ cookiecutter.__package_name }}.shared_kernel.domain.specification import (
+    Filter,
+    Operator,
+    Specification,
 )
 
 from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.application.commands import (
     Create{{ cookiecutter.__aggregate_class }},
+    Delete{{ cookiecutter.__aggregate_class }},
+    Import{{ cookiecutter.__aggregates_class }},
     List{{ cookiecutter.__aggregates_class }},
     Move{{ cookiecutter.__aggregate_class }},
     Update{{ cookiecutter.__aggregate_class }},
+)
+from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.application.queries import (
+    List{{ cookiecutter.__aggregates_class }}Handler,
 )
 from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.application.use_cases import (
     Create{{ cookiecutter.__aggregate_class }}Handler,
     Delete{{ cookiecutter.__aggregate_class }}Handler,
     Get{{ cookiecutter.__aggregate_class }}Handler,
-    List{{ cookiecutter.__aggregates_class }}Handler,
+    Import{{ cookiecutter.__aggregates_class }}Handler,
     Move{{ cookiecutter.__aggregate_class }}Handler,
     Update{{ cookiecutter.__aggregate_class }}Handler,
 )
@@ -27,8 +39,11 @@ from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.
     {{ cookiecutter.__aggregate_class }}StatusTransitionError,
     {{ cookiecutter.__aggregate_class }}TitleError,
 )
+from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.domain.repository import (
+    {{ cookiecutter.__aggregate_class }}Field,
+)
 
-from .fakes import FakeUnitOfWork
+from .fakes import FakeUnitOfWork, InMemory{{ cookiecutter.__aggregate_class }}Queries
 
 
 @pytest.fixture
@@ -86,23 +101,54 @@ def test_an_illegal_move_is_rolled_back(uow: FakeUnitOfWork) -> None:
 def test_delete_removes_the_{{ cookiecutter.aggregate_name }}(uow: FakeUnitOfWork) -> None:
     created = Create{{ cookiecutter.__aggregate_class }}Handler(uow)(Create{{ cookiecutter.__aggregate_class }}(title="t"))
 
-    Delete{{ cookiecutter.__aggregate_class }}Handler(uow)(created.id)
+    Delete{{ cookiecutter.__aggregate_class }}Handler(uow)(Delete{{ cookiecutter.__aggregate_class }}(created.id))
 
     assert uow.repository.rows == {}
+
+
+def test_a_change_based_on_an_old_version_is_refused_and_nothing_changes(
+    uow: FakeUnitOfWork,
+) -> None:
+    created = Create{{ cookiecutter.__aggregate_class }}Handler(uow)(Create{{ cookiecutter.__aggregate_class }}(title="t"))
+    update = Update{{ cookiecutter.__aggregate_class }}Handler(uow)
+    update(Update{{ cookiecutter.__aggregate_class }}(created.id, title="first", expected_version=1))
+
+    with pytest.raises(VersionMismatchError):
+        update(Update{{ cookiecutter.__aggregate_class }}(created.id, title="second", expected_version=1))
+    delete = Delete{{ cookiecutter.__aggregate_class }}Handler(uow)
+    with pytest.raises(VersionMismatchError):
+        delete(Delete{{ cookiecutter.__aggregate_class }}(created.id, expected_version=1))
+
+    assert uow.repository.get(created.id).title == "first"
+
+
+def test_import_stores_every_row_or_none(uow: FakeUnitOfWork) -> None:
+    good = Create{{ cookiecutter.__aggregate_class }}(title="fine")
+    importer = Import{{ cookiecutter.__aggregates_class }}Handler(uow)
+    imported = importer(Import{{ cookiecutter.__aggregates_class }}((good, good)))
+
+    with pytest.raises(InvalidValueError, match="row 2: the title"):
+        importer(Import{{ cookiecutter.__aggregates_class }}((good, Create{{ cookiecutter.__aggregate_class }}(title=" "))))
+
+    assert imported == 2
+    assert len(uow.repository.rows) == 2
 
 
 def test_list_filters_by_status_and_pages(uow: FakeUnitOfWork) -> None:
     create, move = Create{{ cookiecutter.__aggregate_class }}Handler(uow), Move{{ cookiecutter.__aggregate_class }}Handler(uow)
     ids = [create(Create{{ cookiecutter.__aggregate_class }}(title=f"t{number}")).id for number in range(3)]
     move(Move{{ cookiecutter.__aggregate_class }}(ids[0], {{ cookiecutter.__aggregate_class }}Status.IN_PROGRESS))
+    queries = InMemory{{ cookiecutter.__aggregate_class }}Queries(uow.repository)
+    list_{{ cookiecutter.aggregate_plural }} = List{{ cookiecutter.__aggregates_class }}Handler(queries)
 
-    list_{{ cookiecutter.aggregate_plural }} = List{{ cookiecutter.__aggregates_class }}Handler(uow)
+    def status_is(status: {{ cookiecutter.__aggregate_class }}Status) -> Specification[{{ cookiecutter.__aggregate_class }}Field]:
+        return Specification.where(Filter({{ cookiecutter.__aggregate_class }}Field.STATUS, Operator.EQ, status))
 
     open_page = list_{{ cookiecutter.aggregate_plural }}(
-        List{{ cookiecutter.__aggregates_class }}(status={{ cookiecutter.__aggregate_class }}Status.OPEN),
+        List{{ cookiecutter.__aggregates_class }}(status_is({{ cookiecutter.__aggregate_class }}Status.OPEN)),
     )
     in_progress = list_{{ cookiecutter.aggregate_plural }}(
-        List{{ cookiecutter.__aggregates_class }}({{ cookiecutter.__aggregate_class }}Status.IN_PROGRESS),
+        List{{ cookiecutter.__aggregates_class }}(status_is({{ cookiecutter.__aggregate_class }}Status.IN_PROGRESS)),
     )
 
     assert open_page.total == 2

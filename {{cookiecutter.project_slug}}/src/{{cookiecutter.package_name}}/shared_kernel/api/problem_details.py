@@ -12,10 +12,13 @@ from starlette.exceptions import HTTPException
 
 from ..application.request_context import current_request_id
 from ..domain.errors import (
+    CheckViolationError,
     ConflictError,
     DomainError,
     InvalidValueError,
     NotFoundError,
+    UniqueViolationError,
+    VersionMismatchError,
 )
 from .request_id import HEADER as REQUEST_ID_HEADER
 
@@ -29,6 +32,7 @@ UNPROCESSABLE = HTTPStatus(422)  # named UNPROCESSABLE_CONTENT from Python 3.13 
 _STATUS_BY_ERROR: list[tuple[type[DomainError], HTTPStatus]] = [
     (NotFoundError, HTTPStatus.NOT_FOUND),
     (InvalidValueError, UNPROCESSABLE),
+    (VersionMismatchError, HTTPStatus.PRECONDITION_FAILED),
     (ConflictError, HTTPStatus.CONFLICT),
 ]
 
@@ -52,6 +56,11 @@ def _domain_error(request: Request, error: DomainError) -> JSONResponse:
     )
     if isinstance(error, InvalidValueError):
         return problem(request, status, str(error), errors=[_field_error(error.field, str(error))])
+    if isinstance(error, UniqueViolationError):
+        errors = [_field_error(field, str(error)) for field in error.fields]
+        return problem(request, status, str(error), errors=errors)
+    if isinstance(error, CheckViolationError):
+        return problem(request, status, str(error), errors=[_field_error(error.rule, str(error))])
     return problem(request, status, str(error))
 
 

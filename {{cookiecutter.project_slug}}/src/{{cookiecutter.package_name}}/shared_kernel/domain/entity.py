@@ -1,8 +1,11 @@
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Protocol
 from uuid import UUID
 
 import uuid_utils.compat
+
+from .errors import VersionMismatchError
 
 
 def new_id() -> UUID:
@@ -14,6 +17,12 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+class Versioned(Protocol):
+    """What optimistic locking needs of an aggregate: the version it was read at."""
+
+    version: int
+
+
 @dataclass(kw_only=True, eq=False)
 class Entity:
     """Identity and version of an aggregate.
@@ -23,6 +32,11 @@ class Entity:
 
     id: UUID = field(default_factory=new_id)
     version: int = 0
+
+    def check_version(self, expected: int | None) -> None:
+        """Refuse to go on when the caller saw another version (None: no expectation)."""
+        if expected is not None and expected != self.version:
+            raise VersionMismatchError(type(self).__name__, self.id, expected, self.version)
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and isinstance(other, Entity) and other.id == self.id

@@ -31,3 +31,53 @@ class ConcurrencyConflictError(ConflictError):
         super().__init__(f"{entity} {entity_id} was changed by another request; read it again")
         self.entity = entity
         self.entity_id = entity_id
+
+
+class VersionMismatchError(ConflictError):
+    """The caller expected another version (an HTTP `If-Match` that no longer holds)."""
+
+    def __init__(self, entity: str, entity_id: object, expected: int, current: int) -> None:
+        super().__init__(
+            f"{entity} {entity_id} is at version {current}, not {expected}; read it again"
+        )
+        self.entity = entity
+        self.entity_id = entity_id
+        self.expected = expected
+        self.current = current
+
+
+class LockedError(ConflictError):
+    """The row is locked by another transaction and the caller chose not to wait."""
+
+    def __init__(self, entity: str, entity_id: object) -> None:
+        super().__init__(f"{entity} {entity_id} is being changed by another request; try again")
+        self.entity = entity
+        self.entity_id = entity_id
+
+
+class UniqueViolationError(ConflictError):
+    """Another row already has these values; `fields` names them."""
+
+    def __init__(self, fields: tuple[str, ...], message: str) -> None:
+        super().__init__(message)
+        self.fields = fields
+
+
+class CheckViolationError(ConflictError):
+    """The change breaks a rule that the database checks; `rule` names it."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+
+
+class MissingReferenceError(InvalidValueError):
+    """A reference names a row that does not exist (or a row is still referenced)."""
+
+
+class SerializationFailureError(ConflictError):
+    """The database could not serialize this transaction with a concurrent one (or broke a
+    deadlock by aborting it); the whole transaction may be retried."""
+
+    def __init__(self) -> None:
+        super().__init__("the change collided with a concurrent one and was not applied; try again")

@@ -18,15 +18,20 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class AggregateModel(Base):
-    """Table of an aggregate root: client-generated UUID key and an optimistic-lock version."""
+class Versioned:
+    """Optimistic locking for any mapped table: an integer `version` the ORM checks and bumps."""
 
-    __abstract__ = True
-
-    id: Mapped[UUID] = mapped_column(primary_key=True)
     version: Mapped[int]
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
         # The ORM adds `AND version = :old` to every UPDATE and DELETE and bumps it.
-        return {"version_id_col": cls.__table__.c.version}
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+class AggregateModel(Versioned, Base):
+    """Table of an aggregate root: client-generated UUID key and an optimistic-lock version."""
+
+    __abstract__ = True
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)

@@ -1,31 +1,42 @@
 """Generic repository: the model class is read from `BaseRepository[Model, Entity]`.
 
-Repositories load, add and flush; they never commit (the unit of work does).
+Repositories load, add and flush; they never commit (the unit of work does). Every method
+works for a single-column and a composite primary key: the entity carries the key's
+attributes under the model's attribute names.
 """
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
-from typing import Any, ClassVar, Generic, TypeVar, get_args, get_origin
-from uuid import UUID
+from collections.abc import Hashable, Iterable, Iterator, Mapping
+from typing import Any, ClassVar, Generic, Literal, TypeVar, get_args, get_origin, overload
 
-from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import InstrumentedAttribute, Session, object_mapper
+from sqlalchemy import ColumnElement, delete, func, inspect, select, tuple_
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..domain.entity import Entity
-from ..domain.errors import ConcurrencyConflictError, NotFoundError
-from ..domain.pagination import Page, PageRequest
-from .orm import AggregateModel
+from ..domain.entity import Versioned
+from ..domain.errors import ConcurrencyConflictError, LockedError, NotFoundError
+from ..domain.pagination import Page, PageRequest, Sort
+from ..domain.specification import Specification
+from . import query_building
+from .orm import Versioned as VersionedModel
+from .sql_errors import translate_sql_errors
 
-Model = TypeVar("Model", bound=AggregateModel)
-E = TypeVar("E", bound=Entity)
+Model = TypeVar("Model", bound=VersionedModel)
+E = TypeVar("E", bound=Versioned)
+Key = Hashable
 
-_NOT_COPIED_ON_UPDATE = frozenset({"id", "version"})
+LOCK_NOT_AVAILABLE = "55P03"
 
 
 class BaseRepository(ABC, Generic[Model, E]):
     model: ClassVar[type[Any]]
     entity_name: ClassVar[str]
+    # Field enum member -> column: the only columns clients may filter and sort by.
+    columns: ClassVar[Mapping[Any, ColumnElement[Any]]] = {}
+    # Columns of the unique constraint `upsert` matches on; empty: the primary key.
+    upsert_on: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -34,8 +45,17 @@ class BaseRepository(ABC, Generic[Model, E]):
                 model, entity = get_args(base)
                 cls.model = model
                 cls.entity_name = entity.__name__
+                mapper = inspect(model)
+                cls._keys = [mapper.get_property_by_column(c).key for c in mapper.primary_key]
+                cls._key_columns = list(mapper.primary_key)
+
+    _keys: ClassVar[list[str]]
+    _key_columns: ClassVar[list[ColumnElement[Any]]]
 
     def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def bind(self, session: Session) -> None:
         self._session = session
 
     @abstractmethod
@@ -44,36 +64,108 @@ class BaseRepository(ABC, Generic[Model, E]):
     @abstractmethod
     def _to_model(self, entity: E) -> Model: ...
 
-    def get(self, entity_id: UUID) -> E:
-        return self._to_entity(self._load(entity_id))
+    # Reads
 
-    def get_or_none(self, entity_id: UUID) -> E | None:
-        model = self._session.get(self.model, entity_id)
+    def get(self, key: Key) -> E:
+        return self._to_entity(self._load(key))
+
+    def get_or_none(self, key: Key) -> E | None:
+        model = self._session.get(self.model, key)
         return None if model is None else self._to_entity(model)
 
-    def exists(self, entity_id: UUID) -> bool:
-        query = select(select(self.model).where(self.model.id == entity_id).exists())
+    def get_many(self, keys: Iterable[Key]) -> list[E]:
+        keys = list(keys)
+        found = {
+            self._key_of(model): model
+            for model in self._session.scalars(select(self.model).where(self._key_in(keys)))
+        }
+        return [self._to_entity(found[key]) for key in keys if key in found]
+
+    def exists(self, key: Key) -> bool:
+        query = select(select(self.model).where(self._key_is(key)).exists())
         return bool(self._session.scalar(query))
 
-    def count(self, *criteria: ColumnElement[bool]) -> int:
-        query = select(func.count()).select_from(self.model).where(*criteria)
+    def count(self, spec: Specification[Any] | None = None) -> int:
+        where = query_building.criteria(spec, self.columns)
+        query = select(func.count()).select_from(self.model).where(*where)
         return int(self._session.scalar(query) or 0)
+
+    def find(
+        self,
+        spec: Specification[Any] | None = None,
+        sort: Sort[Any] | None = None,
+        limit: int | None = None,
+    ) -> list[E]:
+        query = self._select(spec, sort).limit(limit)
+        return [self._to_entity(model) for model in self._session.scalars(query)]
+
+    def find_one(self, spec: Specification[Any]) -> E | None:
+        found = self.find(spec, limit=2)
+        if len(found) > 1:
+            raise LookupError(f"more than one {self.entity_name} matches")
+        return found[0] if found else None
 
     def page(
         self,
         request: PageRequest,
-        *criteria: ColumnElement[bool],
-        order_by: Sequence[ColumnElement[Any] | InstrumentedAttribute[Any]] = (),
+        spec: Specification[Any] | None = None,
+        sort: Sort[Any] | None = None,
     ) -> Page[E]:
+        query = self._select(spec, sort).offset(request.offset)
+        total = self.count(spec) if request.with_total else None
+        return self._page(query, request.limit, sort, total=total, offset=request.offset)
+
+    def page_after(
+        self,
+        after: str | None,
+        limit: int,
+        spec: Specification[Any] | None = None,
+        sort: Sort[Any] | None = None,
+    ) -> Page[E]:
+        query = self._select(spec, sort)
+        query = query_building.keyset(query, after, sort, self.columns, self._key_columns)
+        return self._page(query, limit, sort)
+
+    def stream(self, spec: Specification[Any] | None = None, batch_size: int = 1000) -> Iterator[E]:
+        where = query_building.criteria(spec, self.columns)
+        last: tuple[Any, ...] | None = None
+        while True:
+            query = select(self.model).where(*where).order_by(*self._key_columns)
+            if last is not None:
+                query = query.where(tuple_(*self._key_columns) > tuple_(*last))
+            batch = list(self._session.scalars(query.limit(batch_size)))
+            for model in batch:
+                yield self._to_entity(model)
+                if not self._session.is_modified(model):
+                    self._session.expunge(model)  # keeps memory flat however many rows
+            if len(batch) < batch_size:
+                return
+            last = tuple(getattr(batch[-1], key) for key in self._keys)
+
+    @overload
+    def lock(self, key: Key, *, nowait: bool = False) -> E: ...
+
+    @overload
+    def lock(self, key: Key, *, skip_locked: Literal[True]) -> E | None: ...
+
+    def lock(self, key: Key, *, nowait: bool = False, skip_locked: bool = False) -> E | None:
         query = (
             select(self.model)
-            .where(*criteria)
-            .order_by(*order_by, self.model.id)
-            .limit(request.limit)
-            .offset(request.offset)
+            .where(self._key_is(key))
+            .with_for_update(nowait=nowait, skip_locked=skip_locked)
+            .execution_options(populate_existing=True)
         )
-        items = [self._to_entity(model) for model in self._session.scalars(query)]
-        return Page(items, self.count(*criteria), request.limit, request.offset)
+        try:
+            model = self._session.scalars(query).one_or_none()
+        except DBAPIError as error:
+            if getattr(error.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+                raise LockedError(self.entity_name, key) from error
+            raise
+        if model is None and not skip_locked:
+            raise NotFoundError(self.entity_name, key)
+        return None if model is None else self._to_entity(model)
+
+    # Writes: each ends in a flush, never a commit.
 
     def add(self, entity: E) -> None:
         self.add_many([entity])
@@ -82,15 +174,15 @@ class BaseRepository(ABC, Generic[Model, E]):
         pairs = [(entity, self._to_model(entity)) for entity in entities]
         # One flush for all rows: SQLAlchemy batches them into INSERT ... RETURNING.
         self._session.add_all(model for _, model in pairs)
-        self._session.flush()
+        self._flush()
         for entity, model in pairs:
             entity.version = model.version
 
     def update(self, entity: E) -> None:
         model = self._load_current(entity)
         changed = self._to_model(entity)
-        for attribute in object_mapper(model).column_attrs:
-            if attribute.key not in _NOT_COPIED_ON_UPDATE:
+        for attribute in inspect(self.model).column_attrs:
+            if attribute.key != "version" and attribute.key not in self._keys:
                 setattr(model, attribute.key, getattr(changed, attribute.key))
         self._flush(entity)
         entity.version = model.version
@@ -99,20 +191,91 @@ class BaseRepository(ABC, Generic[Model, E]):
         self._session.delete(self._load_current(entity))
         self._flush(entity)
 
-    def _load(self, entity_id: UUID) -> Model:
-        model: Model | None = self._session.get(self.model, entity_id)
+    def delete_many(self, keys: Iterable[Key]) -> int:
+        statement = delete(self.model).where(self._key_in(list(keys)))
+        with translate_sql_errors():
+            deleted: int = getattr(self._session.execute(statement), "rowcount", 0)
+        return deleted
+
+    def upsert(self, entity: E) -> None:
+        self.upsert_many([entity])
+
+    def upsert_many(self, entities: Iterable[E]) -> None:
+        entities = list(entities)
+        if not entities:
+            return
+        table = self.model.__table__
+        conflict = list(self.upsert_on) or [column.name for column in self._key_columns]
+        rows = [self._values(entity) for entity in entities]
+        inserting = insert(self.model)
+        overwritten = {
+            column.name: inserting.excluded[column.name]
+            for column in table.columns
+            if column.name not in conflict and column.name != "version" and not column.primary_key
+        }
+        statement = inserting.on_conflict_do_update(
+            index_elements=conflict,
+            set_={**overwritten, "version": table.c.version + 1},
+        ).returning(self.model)
+        with translate_sql_errors():
+            stored = self._session.scalars(
+                statement, rows, execution_options={"populate_existing": True}
+            ).all()
+        # The stored row's key wins: an upsert on another unique column keeps the row's id.
+        by_conflict = {tuple(getattr(model, name) for name in conflict): model for model in stored}
+        for entity in entities:
+            model = by_conflict[tuple(getattr(entity, name) for name in conflict)]
+            for key in self._keys:
+                setattr(entity, key, getattr(model, key))
+            entity.version = model.version
+
+    # Helpers
+
+    def _select(self, spec: Specification[Any] | None, sort: Sort[Any] | None) -> Any:
+        where = query_building.criteria(spec, self.columns)
+        order = query_building.ordering(sort, self.columns, self._key_columns)
+        return select(self.model).where(*where).order_by(*order)
+
+    def _page(self, query: Any, limit: int, sort: Sort[Any] | None, **counts: Any) -> Page[E]:
+        models = list(self._session.scalars(query.limit(limit + 1)))
+        rows, next_cursor = query_building.split_page(models, limit, sort, self._keys)
+        return Page([self._to_entity(model) for model in rows], limit, next_cursor, **counts)
+
+    def _values(self, entity: E) -> dict[str, Any]:
+        model = self._to_model(entity)
+        values = {a.key: getattr(model, a.key) for a in inspect(self.model).column_attrs}
+        return values | {"version": 1}
+
+    def _key_of(self, row: Model | E) -> Key:
+        values = tuple(getattr(row, key) for key in self._keys)
+        return values[0] if len(values) == 1 else values
+
+    def _key_is(self, key: Key) -> ColumnElement[bool]:
+        if len(self._key_columns) == 1:
+            return self._key_columns[0] == key
+        return tuple_(*self._key_columns) == tuple_(*key)  # type: ignore[misc]
+
+    def _key_in(self, keys: list[Key]) -> ColumnElement[bool]:
+        if len(self._key_columns) == 1:
+            return self._key_columns[0].in_(keys)
+        return tuple_(*self._key_columns).in_(keys)
+
+    def _load(self, key: Key) -> Model:
+        model: Model | None = self._session.get(self.model, key)
         if model is None:
-            raise NotFoundError(self.entity_name, entity_id)
+            raise NotFoundError(self.entity_name, key)
         return model
 
     def _load_current(self, entity: E) -> Model:
-        model = self._load(entity.id)
+        model = self._load(self._key_of(entity))
         if model.version != entity.version:
-            raise ConcurrencyConflictError(self.entity_name, entity.id)
+            raise ConcurrencyConflictError(self.entity_name, self._key_of(entity))
         return model
 
-    def _flush(self, entity: E) -> None:
+    def _flush(self, entity: E | None = None) -> None:
         try:
-            self._session.flush()
+            with translate_sql_errors():
+                self._session.flush()
         except StaleDataError as error:
-            raise ConcurrencyConflictError(self.entity_name, entity.id) from error
+            key = "?" if entity is None else self._key_of(entity)
+            raise ConcurrencyConflictError(self.entity_name, key) from error

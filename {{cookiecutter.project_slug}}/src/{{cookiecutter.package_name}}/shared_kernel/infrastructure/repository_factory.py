@@ -8,7 +8,7 @@ R = TypeVar("R", bound=BaseRepository[Any, Any])
 
 
 class RepositoryFactory:
-    """Builds each repository once per session, on first use."""
+    """Builds each repository once per unit of work, on first use."""
 
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -18,3 +18,9 @@ class RepositoryFactory:
         if repository_type not in self._built:
             self._built[repository_type] = repository_type(self._session)
         return cast(R, self._built[repository_type])
+
+    def rebind(self, session: Session) -> None:
+        """Point every repository at `session` (while an independent transaction runs)."""
+        self._session = session
+        for repository in self._built.values():
+            repository.bind(session)

@@ -1,17 +1,19 @@
+"""Where handlers run: under the async app through the greenlet bridge, or synchronously."""
+
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Generic, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session
 
-from ..application.unit_of_work import UnitOfWork
-from .session_scope import current_session
+from .session_scope import current_scope, current_session
 
-UoW = TypeVar("UoW", bound=UnitOfWork)
+Port = TypeVar("Port")
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
-class AsyncUseCaseRunner(Generic[UoW]):
+class AsyncUseCaseRunner(Generic[Port]):
     """The greenlet bridge: a synchronous use case runs whole inside one `run_sync` call.
 
     Repositories and use cases are written once against `sqlalchemy.orm.Session`; under asyncpg
@@ -19,13 +21,48 @@ class AsyncUseCaseRunner(Generic[UoW]):
     I/O other than the database's may happen inside a use case: it would block the event loop.
     """
 
-    def __init__(self, unit_of_work: Callable[[Session], UoW]) -> None:
-        self._unit_of_work = unit_of_work
+    def __init__(self, port: Callable[[Session], Port]) -> None:
+        self._port = port
 
     async def __call__(
-        self, use_case: Callable[[UoW], Callable[P, R]], /, *args: P.args, **kwargs: P.kwargs
+        self, handler: Callable[[Port], Callable[P, R]], /, *args: P.args, **kwargs: P.kwargs
     ) -> R:
-        def run(session: Session) -> R:
-            return use_case(self._unit_of_work(session))(*args, **kwargs)
+        return await current_session().run_sync(self.run, handler, *args, **kwargs)
 
-        return await current_session().run_sync(run)
+    def run(
+        self,
+        session: Session,
+        handler: Callable[[Port], Callable[P, R]],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> R:
+        return handler(self._port(session))(*args, **kwargs)
+
+
+class AsyncQueryRunner(AsyncUseCaseRunner[Port]):
+    """The read side: each query runs on a short-lived read-only session of its own."""
+
+    async def __call__(
+        self, handler: Callable[[Port], Callable[P, R]], /, *args: P.args, **kwargs: P.kwargs
+    ) -> R:
+        async with current_scope().read_session() as session:
+            return await session.run_sync(self.run, handler, *args, **kwargs)
+
+
+class SyncRunner(Generic[Port]):
+    """The same handlers on a synchronous engine (psycopg), each in a session of its own."""
+
+    def __init__(
+        self,
+        port: Callable[[Session], Port],
+        sessions: Callable[[], AbstractContextManager[Session]],
+    ) -> None:
+        self._port = port
+        self._sessions = sessions
+
+    def __call__(
+        self, handler: Callable[[Port], Callable[P, R]], /, *args: P.args, **kwargs: P.kwargs
+    ) -> R:
+        with self._sessions() as session:
+            return handler(self._port(session))(*args, **kwargs)

@@ -1,12 +1,36 @@
 """Wires this bounded context into the application; found by `contexts.discover()`."""
 
+import argparse
+from collections.abc import Callable
+
 from fastapi import FastAPI
 
-from ...shared_kernel.infrastructure.use_case_runner import AsyncUseCaseRunner
+from ...shared_kernel.infrastructure.database import SyncDatabase
+from ...shared_kernel.infrastructure.use_case_runner import (
+    AsyncQueryRunner,
+    AsyncUseCaseRunner,
+    SyncRunner,
+)
+from .api.cli import Runners, add_{{ cookiecutter.aggregate_plural }}_commands
 from .api.router import {{ cookiecutter.aggregate_plural }}_router
+from .infrastructure.queries import Sql{{ cookiecutter.__aggregate_class }}Queries
 from .infrastructure.unit_of_work import SqlAlchemy{{ cookiecutter.__context_class }}UnitOfWork
 
 
 def install(app: FastAPI) -> None:
     run = AsyncUseCaseRunner(SqlAlchemy{{ cookiecutter.__context_class }}UnitOfWork)
-    app.include_router({{ cookiecutter.aggregate_plural }}_router(run))
+    read = AsyncQueryRunner(Sql{{ cookiecutter.__aggregate_class }}Queries)
+    app.include_router({{ cookiecutter.aggregate_plural }}_router(run, read))
+
+
+def add_commands(
+    commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
+    database: Callable[[], SyncDatabase],
+) -> None:
+    def runners() -> Runners:
+        connected = database()
+        run = SyncRunner(SqlAlchemy{{ cookiecutter.__context_class }}UnitOfWork, connected.sessions)
+        read = SyncRunner(Sql{{ cookiecutter.__aggregate_class }}Queries, connected.read_session)
+        return run, read
+
+    add_{{ cookiecutter.aggregate_plural }}_commands(commands, runners)

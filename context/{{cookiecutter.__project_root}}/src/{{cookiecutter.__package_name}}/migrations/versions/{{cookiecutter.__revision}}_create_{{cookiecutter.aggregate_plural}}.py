@@ -41,9 +41,16 @@ def upgrade() -> None:
         ["status", "created_at"],
         unique=False,
     )
+    op.create_index(
+        "ix_{{ cookiecutter.aggregate_plural }}_created_at_id",
+        "{{ cookiecutter.aggregate_plural }}",
+        ["created_at", "id"],
+        unique=False,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_{{ cookiecutter.aggregate_plural }}_created_at_id", table_name="{{ cookiecutter.aggregate_plural }}")
     op.drop_index(
         op.f("ix_{{ cookiecutter.aggregate_plural }}_status"),
         table_name="{{ cookiecutter.aggregate_plural }}",

@@ -48,7 +48,12 @@ class {{ cookiecutter.__aggregate_class }}Response(BaseModel):
 
 
 class {{ cookiecutter.__aggregate_class }}Page(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     items: list[{{ cookiecutter.__aggregate_class }}Response]
-    total: int
     limit: int
-    offset: int
+    next_cursor: str | None = Field(
+        description="Pass as `after` for the next page; null on the last page.",
+    )
+    total: int | None = Field(description="Every match; null for a page after a cursor.")
+    offset: int | None = Field(description="Null for a page after a cursor.")

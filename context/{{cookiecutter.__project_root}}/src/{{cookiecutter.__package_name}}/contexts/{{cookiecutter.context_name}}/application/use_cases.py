@@ -4,11 +4,12 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from ....shared_kernel.application.unit_of_work import transactional
-from ....shared_kernel.domain.pagination import Page
+from ....shared_kernel.domain.errors import InvalidValueError
 from ..domain.entities import {{ cookiecutter.__aggregate_class }}
 from .commands import (
     Create{{ cookiecutter.__aggregate_class }},
-    List{{ cookiecutter.__aggregates_class }},
+    Delete{{ cookiecutter.__aggregate_class }},
+    Import{{ cookiecutter.__aggregates_class }},
     Move{{ cookiecutter.__aggregate_class }},
     Update{{ cookiecutter.__aggregate_class }},
 )
@@ -28,21 +29,29 @@ class Create{{ cookiecutter.__aggregate_class }}Handler:
 
 
 @dataclass(frozen=True, slots=True)
+class Import{{ cookiecutter.__aggregates_class }}Handler:
+    uow: {{ cookiecutter.__context_class }}UnitOfWork
+
+    @transactional
+    def __call__(self, command: Import{{ cookiecutter.__aggregates_class }}) -> int:
+        entities = []
+        for number, row in enumerate(command.rows, start=1):
+            try:
+                entities.append({{ cookiecutter.__aggregate_class }}(title=row.title, description=row.description))
+            except InvalidValueError as error:
+                raise InvalidValueError(error.field, f"row {number}: {error}") from error
+        self.uow.{{ cookiecutter.aggregate_plural }}.add_many(entities)
+        return len(entities)
+
+
+@dataclass(frozen=True, slots=True)
 class Get{{ cookiecutter.__aggregate_class }}Handler:
+    """Reads one {{ cookiecutter.__aggregate_label }} from the primary: its version (the ETag) is always current."""
+
     uow: {{ cookiecutter.__context_class }}UnitOfWork
 
     def __call__(self, entity_id: UUID) -> {{ cookiecutter.__aggregate_class }}DTO:
         return {{ cookiecutter.__aggregate_class }}DTO.from_entity(self.uow.{{ cookiecutter.aggregate_plural }}.get(entity_id))
-
-
-@dataclass(frozen=True, slots=True)
-class List{{ cookiecutter.__aggregates_class }}Handler:
-    uow: {{ cookiecutter.__context_class }}UnitOfWork
-
-    def __call__(self, query: List{{ cookiecutter.__aggregates_class }}) -> Page[{{ cookiecutter.__aggregate_class }}DTO]:
-        page = self.uow.{{ cookiecutter.aggregate_plural }}.search(query.status, query.sort, query.page)
-        items = [{{ cookiecutter.__aggregate_class }}DTO.from_entity(entity) for entity in page.items]
-        return Page(items, page.total, page.limit, page.offset)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +61,7 @@ class Update{{ cookiecutter.__aggregate_class }}Handler:
     @transactional
     def __call__(self, command: Update{{ cookiecutter.__aggregate_class }}) -> {{ cookiecutter.__aggregate_class }}DTO:
         entity = self.uow.{{ cookiecutter.aggregate_plural }}.get(command.id)
+        entity.check_version(command.expected_version)
         if command.title is not None:
             entity.rename(command.title)
         if command.description is not None:
@@ -67,6 +77,7 @@ class Move{{ cookiecutter.__aggregate_class }}Handler:
     @transactional
     def __call__(self, command: Move{{ cookiecutter.__aggregate_class }}) -> {{ cookiecutter.__aggregate_class }}DTO:
         entity = self.uow.{{ cookiecutter.aggregate_plural }}.get(command.id)
+        entity.check_version(command.expected_version)
         entity.move_to(command.status)
         self.uow.{{ cookiecutter.aggregate_plural }}.update(entity)
         return {{ cookiecutter.__aggregate_class }}DTO.from_entity(entity)
@@ -77,5 +88,7 @@ class Delete{{ cookiecutter.__aggregate_class }}Handler:
     uow: {{ cookiecutter.__context_class }}UnitOfWork
 
     @transactional
-    def __call__(self, entity_id: UUID) -> None:
-        self.uow.{{ cookiecutter.aggregate_plural }}.delete(self.uow.{{ cookiecutter.aggregate_plural }}.get(entity_id))
+    def __call__(self, command: Delete{{ cookiecutter.__aggregate_class }}) -> None:
+        entity = self.uow.{{ cookiecutter.aggregate_plural }}.get(command.id)
+        entity.check_version(command.expected_version)
+        self.uow.{{ cookiecutter.aggregate_plural }}.delete(entity)

@@ -1,10 +1,12 @@
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, DateTime, Enum, Index, String, Text
+from sqlalchemy import CheckConstraint, ColumnElement, DateTime, Enum, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ....shared_kernel.infrastructure.orm import AggregateModel
 from ..domain.entities import TITLE_MAX_LENGTH, {{ cookiecutter.__aggregate_class }}Status
+from ..domain.repository import {{ cookiecutter.__aggregate_class }}Field
 
 _STATUSES = ", ".join(f"'{status.value}'" for status in {{ cookiecutter.__aggregate_class }}Status)
 
@@ -13,6 +15,8 @@ class {{ cookiecutter.__aggregate_class }}Model(AggregateModel):
     __tablename__ = "{{ cookiecutter.aggregate_plural }}"
     __table_args__ = (
         Index(None, "status", "created_at"),
+        # Keyset pages of the default order (newest first) read this index, at any depth.
+        Index("ix_{{ cookiecutter.aggregate_plural }}_created_at_id", "created_at", "id"),
         CheckConstraint(f"status IN ({_STATUSES})", name="status"),
     )
 
@@ -28,3 +32,12 @@ class {{ cookiecutter.__aggregate_class }}Model(AggregateModel):
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# The only columns clients may filter and sort by; no client string reaches SQL.
+FIELD_COLUMNS: dict[{{ cookiecutter.__aggregate_class }}Field, ColumnElement[Any]] = {
+    {{ cookiecutter.__aggregate_class }}Field.TITLE: {{ cookiecutter.__aggregate_class }}Model.__table__.c.title,
+    {{ cookiecutter.__aggregate_class }}Field.STATUS: {{ cookiecutter.__aggregate_class }}Model.__table__.c.status,
+    {{ cookiecutter.__aggregate_class }}Field.CREATED_AT: {{ cookiecutter.__aggregate_class }}Model.__table__.c.created_at,
+    {{ cookiecutter.__aggregate_class }}Field.UPDATED_AT: {{ cookiecutter.__aggregate_class }}Model.__table__.c.updated_at,
+}

@@ -1,33 +1,10 @@
-from typing import Any
-
-from sqlalchemy.orm import InstrumentedAttribute
-
-from ....shared_kernel.domain.pagination import Page, PageRequest, Sort
 from ....shared_kernel.infrastructure.repository import BaseRepository
-from ..domain.entities import {{ cookiecutter.__aggregate_class }}, {{ cookiecutter.__aggregate_class }}Status
-from ..domain.repository import {{ cookiecutter.__aggregate_class }}SortField
-from .models import {{ cookiecutter.__aggregate_class }}Model
-
-# The only columns a client may sort by; no client string reaches SQL.
-SORTABLE_COLUMNS: dict[{{ cookiecutter.__aggregate_class }}SortField, InstrumentedAttribute[Any]] = {
-    {{ cookiecutter.__aggregate_class }}SortField.TITLE: {{ cookiecutter.__aggregate_class }}Model.title,
-    {{ cookiecutter.__aggregate_class }}SortField.STATUS: {{ cookiecutter.__aggregate_class }}Model.status,
-    {{ cookiecutter.__aggregate_class }}SortField.CREATED_AT: {{ cookiecutter.__aggregate_class }}Model.created_at,
-    {{ cookiecutter.__aggregate_class }}SortField.UPDATED_AT: {{ cookiecutter.__aggregate_class }}Model.updated_at,
-}
+from ..domain.entities import {{ cookiecutter.__aggregate_class }}
+from .models import FIELD_COLUMNS, {{ cookiecutter.__aggregate_class }}Model
 
 
 class {{ cookiecutter.__aggregate_class }}Repository(BaseRepository[{{ cookiecutter.__aggregate_class }}Model, {{ cookiecutter.__aggregate_class }}]):
-    def search(
-        self,
-        status: {{ cookiecutter.__aggregate_class }}Status | None,
-        sort: Sort[{{ cookiecutter.__aggregate_class }}SortField],
-        page: PageRequest,
-    ) -> Page[{{ cookiecutter.__aggregate_class }}]:
-        column = SORTABLE_COLUMNS[sort.field]
-        criteria = [] if status is None else [{{ cookiecutter.__aggregate_class }}Model.status == status]
-        order = column.desc() if sort.descending else column.asc()
-        return self.page(page, *criteria, order_by=[order])
+    columns = FIELD_COLUMNS
 
     def _to_entity(self, model: {{ cookiecutter.__aggregate_class }}Model) -> {{ cookiecutter.__aggregate_class }}:
         return {{ cookiecutter.__aggregate_class }}(

@@ -1,0 +1,176 @@
+"""In-memory stand-ins for the repository port, honouring the same contract as the SQL ones
+(the contract tests run both)."""
+
+from collections.abc import Iterable, Iterator
+from copy import deepcopy
+from typing import Any, Generic, Literal, TypeVar, overload
+
+from {{ cookiecutter.package_name }}.shared_kernel.domain.entity import (
+    Versioned,
+)
+from {{ cookiecutter.package_name }}.shared_kernel.domain.errors import (
+    ConcurrencyConflictError,
+    NotFoundError,
+)
+from {{ cookiecutter.package_name }}.shared_kernel.domain.pagination import (
+    Page,
+    PageRequest,
+    Sort,
+    decode_cursor,
+    encode_cursor,
+)
+from {{ cookiecutter.package_name }}.shared_kernel.domain.repository import (
+    Key,
+)
+from {{ cookiecutter.package_name }}.shared_kernel.domain.specification import (
+    Specification,
+)
+
+E = TypeVar("E", bound=Versioned)
+
+
+class InMemoryRepository(Generic[E]):
+    entity_name = "entity"
+    key_attributes: tuple[str, ...] = ("id",)
+    # Values of the unique columns `upsert` matches on; empty: the key.
+    upsert_on: tuple[str, ...] = ()
+
+    def __init__(self) -> None:
+        self.rows: dict[Key, E] = {}
+
+    def get(self, key: Key) -> E:
+        if key not in self.rows:
+            raise NotFoundError(self.entity_name, key)
+        return deepcopy(self.rows[key])
+
+    def get_or_none(self, key: Key) -> E | None:
+        return deepcopy(self.rows.get(key))
+
+    def get_many(self, keys: Iterable[Key]) -> list[E]:
+        return [deepcopy(self.rows[key]) for key in keys if key in self.rows]
+
+    def exists(self, key: Key) -> bool:
+        return key in self.rows
+
+    def count(self, spec: Specification[Any] | None = None) -> int:
+        return len(self._matching(spec, None))
+
+    def find(
+        self,
+        spec: Specification[Any] | None = None,
+        sort: Sort[Any] | None = None,
+        limit: int | None = None,
+    ) -> list[E]:
+        return [deepcopy(row) for row in self._matching(spec, sort)[:limit]]
+
+    def find_one(self, spec: Specification[Any]) -> E | None:
+        found = self.find(spec, limit=2)
+        if len(found) > 1:
+            raise LookupError(f"more than one {self.entity_name} matches")
+        return found[0] if found else None
+
+    def page(
+        self,
+        request: PageRequest,
+        spec: Specification[Any] | None = None,
+        sort: Sort[Any] | None = None,
+    ) -> Page[E]:
+        rows = self._matching(spec, sort)[request.offset :]
+        total = len(self._matching(spec, None)) if request.with_total else None
+        return self._page(rows, request.limit, sort, total=total, offset=request.offset)
+
+    def page_after(
+        self,
+        after: str | None,
+        limit: int,
+        spec: Specification[Any] | None = None,
+        sort: Sort[Any] | None = None,
+    ) -> Page[E]:
+        rows = self._matching(spec, sort)
+        if after is not None:
+            last = tuple(decode_cursor(sort, after))
+            descending = sort is not None and sort.descending
+            rows = [row for row in rows if (self._sort_key(row, sort) < last) == descending]
+            rows = [row for row in rows if self._sort_key(row, sort) != last]
+        return self._page(rows, limit, sort)
+
+    def stream(self, spec: Specification[Any] | None = None, batch_size: int = 1000) -> Iterator[E]:
+        for row in self._matching(spec, None):
+            yield deepcopy(row)
+
+    @overload
+    def lock(self, key: Key, *, nowait: bool = False) -> E: ...
+
+    @overload
+    def lock(self, key: Key, *, skip_locked: Literal[True]) -> E | None: ...
+
+    def lock(self, key: Key, *, nowait: bool = False, skip_locked: bool = False) -> E | None:
+        # One process, no concurrent transactions: a row is never held by another.
+        if skip_locked:
+            return self.get_or_none(key)
+        return self.get(key)
+
+    def add(self, entity: E) -> None:
+        self.add_many([entity])
+
+    def add_many(self, entities: Iterable[E]) -> None:
+        for entity in entities:
+            entity.version = 1
+            self.rows[self._key_of(entity)] = deepcopy(entity)
+
+    def update(self, entity: E) -> None:
+        self._check_current(entity)
+        entity.version += 1
+        self.rows[self._key_of(entity)] = deepcopy(entity)
+
+    def delete(self, entity: E) -> None:
+        self._check_current(entity)
+        del self.rows[self._key_of(entity)]
+
+    def delete_many(self, keys: Iterable[Key]) -> int:
+        return sum(self.rows.pop(key, None) is not None for key in set(keys))
+
+    def upsert(self, entity: E) -> None:
+        self.upsert_many([entity])
+
+    def upsert_many(self, entities: Iterable[E]) -> None:
+        for entity in entities:
+            stored = self._stored_like(entity)
+            if stored is not None:
+                for name in self.key_attributes:
+                    setattr(entity, name, getattr(stored, name))
+            entity.version = 1 if stored is None else stored.version + 1
+            self.rows[self._key_of(entity)] = deepcopy(entity)
+
+    def _stored_like(self, entity: E) -> E | None:
+        names = self.upsert_on or self.key_attributes
+        wanted = [getattr(entity, name) for name in names]
+        return next(
+            (row for row in self.rows.values() if [getattr(row, n) for n in names] == wanted),
+            None,
+        )
+
+    def _matching(self, spec: Specification[Any] | None, sort: Sort[Any] | None) -> list[E]:
+        rows = [row for row in self.rows.values() if spec is None or spec.matches(row)]
+        descending = sort is not None and sort.descending
+        return sorted(rows, key=lambda row: self._sort_key(row, sort), reverse=descending)
+
+    def _sort_key(self, row: E, sort: Sort[Any] | None) -> tuple[Any, ...]:
+        key = tuple(getattr(row, name) for name in self.key_attributes)
+        return key if sort is None else (getattr(row, sort.field.value), *key)
+
+    def _page(self, rows: list[E], limit: int, sort: Sort[Any] | None, **counts: Any) -> Page[E]:
+        if len(rows) <= limit:
+            return Page([deepcopy(row) for row in rows], limit, None, **counts)
+        last = self._sort_key(rows[limit - 1], sort)
+        items = [deepcopy(row) for row in rows[:limit]]
+        return Page(items, limit, encode_cursor(sort, list(last)), **counts)
+
+    def _key_of(self, entity: E) -> Key:
+        key = tuple(getattr(entity, name) for name in self.key_attributes)
+        return key[0] if len(key) == 1 else key
+
+    def _check_current(self, entity: E) -> None:
+        stored = self.get(self._key_of(entity))
+        if stored.version != entity.version:
+            raise ConcurrencyConflictError(self.entity_name, self._key_of(entity))
