@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         return database
 
     for bootstrap in contexts.bootstraps():
-        bootstrap.add_commands(commands, sync_database)
+        bootstrap.add_commands(commands.add_parser, sync_database)
     arguments = parser.parse_args(argv)
 
     configure_logging(settings.log_level, as_json=settings.environment is Environment.PRODUCTION)

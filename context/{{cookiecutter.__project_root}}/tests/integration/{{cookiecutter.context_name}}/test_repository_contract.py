@@ -25,11 +25,11 @@ from {{ cookiecutter.__package_name }}.shared_kernel.domain.specification import
 
 from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.domain.entities import (
     {{ cookiecutter.__aggregate_class }},
+    {{ cookiecutter.__aggregate_class }}Field,
     {{ cookiecutter.__aggregate_class }}Status,
 )
 from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.domain.repository import (
     I{{ cookiecutter.__aggregate_class }}Repository,
-    {{ cookiecutter.__aggregate_class }}Field,
 )
 from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.infrastructure.repository import (
     {{ cookiecutter.__aggregate_class }}Repository,

@@ -33,14 +33,12 @@ from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.
     Update{{ cookiecutter.__aggregate_class }}Handler,
 )
 from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.domain.entities import (
+    {{ cookiecutter.__aggregate_class }}Field,
     {{ cookiecutter.__aggregate_class }}Status,
 )
 from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.domain.errors import (
     {{ cookiecutter.__aggregate_class }}StatusTransitionError,
     {{ cookiecutter.__aggregate_class }}TitleError,
-)
-from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.domain.repository import (
-    {{ cookiecutter.__aggregate_class }}Field,
 )
 
 from .fakes import FakeUnitOfWork, InMemory{{ cookiecutter.__aggregate_class }}Queries

@@ -8,7 +8,7 @@ import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Self, TypeVar
 
 F = TypeVar("F", bound=StrEnum)
 
@@ -61,7 +61,7 @@ class Specification(Generic[F]):
     filters: tuple[Filter[F], ...] = ()
 
     @classmethod
-    def where(cls, *filters: Filter[F]) -> "Specification[F]":
+    def where(cls, *filters: Filter[F]) -> Self:
         return cls(filters)
 
     def matches(self, candidate: object) -> bool:

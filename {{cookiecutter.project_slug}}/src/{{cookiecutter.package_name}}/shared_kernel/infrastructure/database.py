@@ -1,7 +1,7 @@
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from sqlalchemy import URL, Engine, create_engine, make_url, text
 from sqlalchemy.ext.asyncio import (
@@ -95,7 +95,7 @@ class Database:
         )
 
     @classmethod
-    def from_settings(cls, settings: Settings, url: URL) -> "Database":
+    def from_settings(cls, settings: Settings, url: URL) -> Self:
         engine = create_engine_from_settings(url, settings.database)
         read_url = read_database_url(settings, url)
         if read_url == url:
@@ -129,7 +129,7 @@ class SyncDatabase:
         )
 
     @classmethod
-    def from_settings(cls, settings: Settings, url: URL) -> "SyncDatabase":
+    def from_settings(cls, settings: Settings, url: URL) -> Self:
         engine = create_sync_engine_from_settings(url, settings.database)
         read_url = read_database_url(settings, url)
         if read_url == url:

@@ -24,7 +24,7 @@ def install(app: FastAPI) -> None:
 
 
 def add_commands(
-    commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
+    add_parser: Callable[..., argparse.ArgumentParser],
     database: Callable[[], SyncDatabase],
 ) -> None:
     def runners() -> Runners:
@@ -33,4 +33,4 @@ def add_commands(
         read = SyncRunner(Sql{{ cookiecutter.__aggregate_class }}Queries, connected.read_session)
         return run, read
 
-    add_{{ cookiecutter.aggregate_plural }}_commands(commands, runners)
+    add_{{ cookiecutter.aggregate_plural }}_commands(add_parser, runners)

@@ -20,7 +20,7 @@ from ..application.queries import List{{ cookiecutter.__aggregates_class }}Handl
 from ..application.read_side import {{ cookiecutter.__aggregate_class }}Queries
 from ..application.unit_of_work import {{ cookiecutter.__context_class }}UnitOfWork
 from ..application.use_cases import Import{{ cookiecutter.__aggregates_class }}Handler
-from ..domain.repository import {{ cookiecutter.__aggregate_class }}Field
+from ..domain.entities import {{ cookiecutter.__aggregate_class }}Field
 from .router import FILTERS
 
 Runners = tuple[
@@ -31,10 +31,10 @@ COLUMNS = ("title", "description")
 
 
 def add_{{ cookiecutter.aggregate_plural }}_commands(
-    commands: "argparse._SubParsersAction[argparse.ArgumentParser]",
+    add_parser: Callable[..., argparse.ArgumentParser],
     runners: Callable[[], Runners],
 ) -> None:
-    group = commands.add_parser("{{ cookiecutter.aggregate_plural }}", help="list and import {{ cookiecutter.aggregate_plural }}")
+    group = add_parser("{{ cookiecutter.aggregate_plural }}", help="list and import {{ cookiecutter.aggregate_plural }}")
     actions = group.add_subparsers(dest="action", required=True)
 
     listing = actions.add_parser("list", help="print {{ cookiecutter.aggregate_plural }}, one per line")

@@ -32,8 +32,7 @@ from ..application.use_cases import (
     Move{{ cookiecutter.__aggregate_class }}Handler,
     Update{{ cookiecutter.__aggregate_class }}Handler,
 )
-from ..domain.entities import {{ cookiecutter.__aggregate_class }}Status
-from ..domain.repository import {{ cookiecutter.__aggregate_class }}Field
+from ..domain.entities import {{ cookiecutter.__aggregate_class }}Field, {{ cookiecutter.__aggregate_class }}Status
 from .schemas import (
     {{ cookiecutter.__aggregate_class }}Create,
     {{ cookiecutter.__aggregate_class }}Move,

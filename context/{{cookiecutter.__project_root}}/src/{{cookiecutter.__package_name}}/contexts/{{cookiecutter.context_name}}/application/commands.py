@@ -8,8 +8,7 @@ from uuid import UUID
 
 from ....shared_kernel.domain.pagination import PageRequest, Sort
 from ....shared_kernel.domain.specification import Specification
-from ..domain.entities import {{ cookiecutter.__aggregate_class }}Status
-from ..domain.repository import {{ cookiecutter.__aggregate_class }}Field
+from ..domain.entities import {{ cookiecutter.__aggregate_class }}Field, {{ cookiecutter.__aggregate_class }}Status
 
 NEWEST_FIRST = Sort({{ cookiecutter.__aggregate_class }}Field.CREATED_AT, descending=True)
 

@@ -5,7 +5,7 @@ from typing import Protocol
 
 from ....shared_kernel.domain.pagination import Page, PageRequest, Sort
 from ....shared_kernel.domain.specification import Specification
-from ..domain.repository import {{ cookiecutter.__aggregate_class }}Field
+from ..domain.entities import {{ cookiecutter.__aggregate_class }}Field
 from .dtos import {{ cookiecutter.__aggregate_class }}DTO
 
 Spec = Specification[{{ cookiecutter.__aggregate_class }}Field]

@@ -14,6 +14,15 @@ class {{ cookiecutter.__aggregate_class }}Status(StrEnum):
     DONE = "done"
 
 
+class {{ cookiecutter.__aggregate_class }}Field(StrEnum):
+    """The fields clients may filter and sort {{ cookiecutter.aggregate_plural }} by."""
+
+    TITLE = "title"
+    STATUS = "status"
+    CREATED_AT = "created_at"
+    UPDATED_AT = "updated_at"
+
+
 # (from, to) pairs; anything else is refused.
 _ALLOWED_TRANSITIONS: frozenset[tuple[str, str]] = frozenset(
     [

@@ -1,17 +1,7 @@
-from enum import StrEnum
 from typing import Protocol
 
 from ....shared_kernel.domain.repository import Repository
-from .entities import {{ cookiecutter.__aggregate_class }}
-
-
-class {{ cookiecutter.__aggregate_class }}Field(StrEnum):
-    """The fields clients may filter and sort {{ cookiecutter.aggregate_plural }} by."""
-
-    TITLE = "title"
-    STATUS = "status"
-    CREATED_AT = "created_at"
-    UPDATED_AT = "updated_at"
+from .entities import {{ cookiecutter.__aggregate_class }}, {{ cookiecutter.__aggregate_class }}Field
 
 
 class I{{ cookiecutter.__aggregate_class }}Repository(

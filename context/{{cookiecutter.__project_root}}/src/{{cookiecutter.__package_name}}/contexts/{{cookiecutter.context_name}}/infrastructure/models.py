@@ -5,8 +5,7 @@ from sqlalchemy import CheckConstraint, ColumnElement, DateTime, Enum, Index, St
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ....shared_kernel.infrastructure.orm import AggregateModel
-from ..domain.entities import TITLE_MAX_LENGTH, {{ cookiecutter.__aggregate_class }}Status
-from ..domain.repository import {{ cookiecutter.__aggregate_class }}Field
+from ..domain.entities import TITLE_MAX_LENGTH, {{ cookiecutter.__aggregate_class }}Field, {{ cookiecutter.__aggregate_class }}Status
 
 _STATUSES = ", ".join(f"'{status.value}'" for status in {{ cookiecutter.__aggregate_class }}Status)
 
