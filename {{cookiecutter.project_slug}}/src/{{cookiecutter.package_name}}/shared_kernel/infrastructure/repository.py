@@ -5,11 +5,11 @@ works for a single-column and a composite primary key: the entity carries the ke
 attributes under the model's attribute names.
 """
 
-from abc import ABC, abstractmethod
-from collections.abc import Hashable, Iterable, Iterator, Mapping
+from abc import abstractmethod
+from collections.abc import Hashable, Iterable, Iterator
 from typing import Any, ClassVar, Generic, Literal, TypeVar, get_args, get_origin, overload
 
-from sqlalchemy import ColumnElement, delete, func, inspect, select, tuple_
+from sqlalchemy import ColumnElement, Select, delete, inspect, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -17,10 +17,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain.entity import Versioned
 from ..domain.errors import ConcurrencyConflictError, LockedError, NotFoundError
-from ..domain.pagination import Page, PageRequest, Sort
+from ..domain.pagination import Sort
 from ..domain.specification import Specification
 from . import query_building
 from .orm import Versioned as VersionedModel
+from .paged_reads import PagedReads
 from .sql_errors import translate_sql_errors
 
 Model = TypeVar("Model", bound=VersionedModel)
@@ -30,11 +31,8 @@ Key = Hashable
 LOCK_NOT_AVAILABLE = "55P03"
 
 
-class BaseRepository(ABC, Generic[Model, E]):
-    model: ClassVar[type[Any]]
+class BaseRepository(PagedReads[E], Generic[Model, E]):
     entity_name: ClassVar[str]
-    # Field enum member -> column: the only columns clients may filter and sort by.
-    columns: ClassVar[Mapping[Any, ColumnElement[Any]]] = {}
     # Columns of the unique constraint `upsert` matches on; empty: the primary key.
     upsert_on: ClassVar[tuple[str, ...]] = ()
 
@@ -43,17 +41,8 @@ class BaseRepository(ABC, Generic[Model, E]):
         for base in getattr(cls, "__orig_bases__", ()):
             if get_origin(base) is BaseRepository:
                 model, entity = get_args(base)
-                cls.model = model
+                cls._read_from(model)
                 cls.entity_name = entity.__name__
-                mapper = inspect(model)
-                cls._keys = [mapper.get_property_by_column(c).key for c in mapper.primary_key]
-                cls._key_columns = list(mapper.primary_key)
-
-    _keys: ClassVar[list[str]]
-    _key_columns: ClassVar[list[ColumnElement[Any]]]
-
-    def __init__(self, session: Session) -> None:
-        self._session = session
 
     def bind(self, session: Session) -> None:
         self._session = session
@@ -85,46 +74,19 @@ class BaseRepository(ABC, Generic[Model, E]):
         query = select(select(self.model).where(self._key_is(key)).exists())
         return bool(self._session.scalar(query))
 
-    def count(self, spec: Specification[Any] | None = None) -> int:
-        where = query_building.criteria(spec, self.columns)
-        query = select(func.count()).select_from(self.model).where(*where)
-        return int(self._session.scalar(query) or 0)
-
     def find(
         self,
         spec: Specification[Any] | None = None,
         sort: Sort[Any] | None = None,
         limit: int | None = None,
     ) -> list[E]:
-        query = self._select(spec, sort).limit(limit)
-        return [self._to_entity(model) for model in self._session.scalars(query)]
+        return self._items(self._select(spec, sort).limit(limit))
 
     def find_one(self, spec: Specification[Any]) -> E | None:
         found = self.find(spec, limit=2)
         if len(found) > 1:
             raise LookupError(f"more than one {self.entity_name} matches")
         return found[0] if found else None
-
-    def page(
-        self,
-        request: PageRequest,
-        spec: Specification[Any] | None = None,
-        sort: Sort[Any] | None = None,
-    ) -> Page[E]:
-        query = self._select(spec, sort).offset(request.offset)
-        total = self.count(spec) if request.with_total else None
-        return self._page(query, request.limit, sort, total=total, offset=request.offset)
-
-    def page_after(
-        self,
-        after: str | None,
-        limit: int,
-        spec: Specification[Any] | None = None,
-        sort: Sort[Any] | None = None,
-    ) -> Page[E]:
-        query = self._select(spec, sort)
-        query = query_building.keyset(query, after, sort, self.columns, self._key_columns)
-        return self._page(query, limit, sort)
 
     def stream(self, spec: Specification[Any] | None = None, batch_size: int = 1000) -> Iterator[E]:
         where = query_building.criteria(spec, self.columns)
@@ -231,15 +193,11 @@ class BaseRepository(ABC, Generic[Model, E]):
 
     # Helpers
 
-    def _select(self, spec: Specification[Any] | None, sort: Sort[Any] | None) -> Any:
-        where = query_building.criteria(spec, self.columns)
-        order = query_building.ordering(sort, self.columns, self._key_columns)
-        return select(self.model).where(*where).order_by(*order)
+    def _selection(self) -> Select[Any]:
+        return select(self.model)
 
-    def _page(self, query: Any, limit: int, sort: Sort[Any] | None, **counts: Any) -> Page[E]:
-        models = list(self._session.scalars(query.limit(limit + 1)))
-        rows, next_cursor = query_building.split_page(models, limit, sort, self._keys)
-        return Page([self._to_entity(model) for model in rows], limit, next_cursor, **counts)
+    def _items(self, query: Select[Any]) -> list[E]:
+        return [self._to_entity(model) for model in self._session.scalars(query)]
 
     def _values(self, entity: E) -> dict[str, Any]:
         model = self._to_model(entity)
