@@ -22,7 +22,7 @@ from ..domain.specification import Specification
 from . import query_building
 from .orm import Versioned as VersionedModel
 from .paged_reads import PagedReads
-from .sql_errors import translate_sql_errors
+from .sql_errors import sqlstate, translate_sql_errors
 
 Model = TypeVar("Model", bound=VersionedModel)
 E = TypeVar("E", bound=Versioned)
@@ -120,7 +120,7 @@ class BaseRepository(PagedReads[E], Generic[Model, E]):
         try:
             model = self._session.scalars(query).one_or_none()
         except DBAPIError as error:
-            if getattr(error.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+            if sqlstate(error) == LOCK_NOT_AVAILABLE:
                 raise LockedError(self.entity_name, key) from error
             raise
         if model is None and not skip_locked:
