@@ -1,0 +1,119 @@
+"""The baseline of `http_throughput.py`: the service's two hot endpoints on raw asyncpg.
+
+    <baked project>/.venv/bin/python benchmarks/raw_asyncpg_app.py --port 8001
+
+Run it with the baked project's interpreter, from the project's folder. It reads the service's
+own settings (`TASK_SERVICE_*`, `DATABASE_URL`) to reach the same database and table, the
+embedded PostgreSQL when no URL is set, and to size its pool like the service's. Then it
+answers `GET /tasks/{id}` and `POST /tasks` with the service's JSON, ETag and Location, with one
+SQL statement each: no ORM, no unit of work, no middleware, no response model.
+"""
+
+import argparse
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+# Installed in the baked project's environment only, not in the template's.
+import asyncpg  # type: ignore[import-not-found,unused-ignore]
+import uuid_utils.compat  # type: ignore[import-not-found,unused-ignore]
+import uvicorn  # type: ignore[import-not-found,unused-ignore]
+from fastapi import FastAPI, Request  # type: ignore[import-not-found,unused-ignore]
+from fastapi.responses import JSONResponse  # type: ignore[import-not-found,unused-ignore]
+from task_service.settings import Settings  # type: ignore[import-not-found,unused-ignore]
+from task_service.shared_kernel.infrastructure.database import (  # type: ignore[import-not-found,unused-ignore]
+    database_url,
+)
+
+COLUMNS = "id, title, description, status, version, created_at, updated_at"
+SELECT_TASK = f"SELECT {COLUMNS} FROM tasks WHERE id = $1"
+INSERT_TASK = f"INSERT INTO tasks ({COLUMNS}) VALUES ($1, $2, $3, 'open', 1, $4, $4)"
+
+
+@dataclass
+class NewTask:
+    title: str
+    description: str = ""
+
+
+def iso_datetime(moment: datetime) -> str:
+    """The way pydantic writes a UTC datetime (what the service answers)."""
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def task_json(task: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": str(task["id"]),
+        "title": task["title"],
+        "description": task["description"],
+        "status": task["status"],
+        "version": task["version"],
+        "created_at": iso_datetime(task["created_at"]),
+        "updated_at": iso_datetime(task["updated_at"]),
+    }
+
+
+def task_response(task: Mapping[str, Any], status_code: int = 200) -> JSONResponse:
+    return JSONResponse(
+        task_json(task), status_code=status_code, headers={"ETag": f'"{task["version"]}"'}
+    )
+
+
+async def get_task(task_id: UUID, request: Request) -> JSONResponse:
+    task = await request.app.state.pool.fetchrow(SELECT_TASK, task_id)
+    if task is None:
+        return JSONResponse({"title": "Not Found", "status": 404}, status_code=404)
+    return task_response(task)
+
+
+async def create_task(body: NewTask, request: Request) -> JSONResponse:
+    task_id, now = uuid_utils.compat.uuid7(), datetime.now(UTC)
+    await request.app.state.pool.execute(INSERT_TASK, task_id, body.title, body.description, now)
+    task = {
+        "id": task_id,
+        "title": body.title,
+        "description": body.description,
+        "status": "open",
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }
+    response = task_response(task, status_code=201)
+    response.headers["Location"] = f"/tasks/{task_id}"
+    return response
+
+
+def create_app(dsn: str, pool_size: int) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with asyncpg.create_pool(dsn, min_size=pool_size, max_size=pool_size) as pool:
+            app.state.pool = pool
+            yield
+
+    app = FastAPI(lifespan=lifespan)
+    app.add_api_route("/tasks/{task_id}", get_task, methods=["GET"])
+    app.add_api_route("/tasks", create_task, methods=["POST"])
+    return app
+
+
+def the_service_database() -> tuple[str, int]:
+    """The service's database URL (for asyncpg) and its pool size."""
+    settings = Settings()
+    url = database_url(settings).set(drivername="postgresql")
+    return url.render_as_string(hide_password=False), settings.database.pool_size
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="The raw asyncpg baseline app.")
+    parser.add_argument("--port", type=int, required=True)
+    arguments = parser.parse_args()
+    dsn, pool_size = the_service_database()
+    app = create_app(dsn, pool_size)
+    uvicorn.run(app, host="127.0.0.1", port=arguments.port, log_level="warning", access_log=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,212 @@
+"""The generic repository against hand-written SQLAlchemy doing the same work, in one run.
+
+    make benchmark            # or: .venv/bin/python -m benchmarks.repository [--rounds N]
+
+Runs on the server named by TEST_DATABASE_URL (or DATABASE_URL), else on the embedded
+PostgreSQL, in a throwaway database it migrates and drops. Both sides use the same
+synchronous (psycopg) session and build the same entities; the two alternate, and each figure
+is the median of the rounds.
+
+- get by id: 1,000 lookups of distinct ids in a fresh session (each one a SELECT).
+- add_many: 10,000 new entities in one flush, rolled back.
+- a 50-row page, newest first.
+- in a 100,000-row table: a keyset page (`page_after`) and an offset page (`page`), 1,000 and
+  90,000 rows deep.
+"""
+
+import argparse
+import os
+import statistics
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, make_url, select
+from sqlalchemy.orm import Session
+from tests.conftest import migrated_database
+
+from {{ cookiecutter.package_name }}.shared_kernel.domain.entity import utc_now
+from {{ cookiecutter.package_name }}.shared_kernel.domain.pagination import (
+    PageRequest,
+    Sort,
+    encode_cursor,
+)
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database import with_driver
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.embedded_postgres import (
+    default_data_dir,
+    start_embedded_postgres,
+)
+
+from {{ cookiecutter.package_name }}.contexts.{{ cookiecutter.context_name }}.domain.entities import (
+    {{ cookiecutter.aggregate_name.replace('_', ' ').title().replace(' ', '') }} as Entity,
+)
+from {{ cookiecutter.package_name }}.contexts.{{ cookiecutter.context_name }}.domain.entities import (
+    {{ cookiecutter.aggregate_name.replace('_', ' ').title().replace(' ', '') }}Field as Field,
+)
+from {{ cookiecutter.package_name }}.contexts.{{ cookiecutter.context_name }}.infrastructure.models import (
+    {{ cookiecutter.aggregate_name.replace('_', ' ').title().replace(' ', '') }}Model as Model,
+)
+from {{ cookiecutter.package_name }}.contexts.{{ cookiecutter.context_name }}.infrastructure.repository import (
+    {{ cookiecutter.aggregate_name.replace('_', ' ').title().replace(' ', '') }}Repository as Repository,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+NEWEST_FIRST = Sort(Field.CREATED_AT, descending=True)
+TABLE_ROWS = 100_000
+DEPTHS = (1_000, 90_000)
+
+
+def to_entity(model: Model) -> Entity:
+    """What a hand-written data layer does to return a domain object."""
+    return Entity(
+        id=model.id,
+        version=model.version,
+        title=model.title,
+        description=model.description,
+        status=model.status,
+        created_at=model.created_at,
+        updated_at=model.updated_at,
+    )
+
+
+def timed(work: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def compare(engine: Engine, rounds: int, ids: list[object]) -> list[tuple[str, float, float]]:
+    lookups = ids[:1000]
+
+    def get_repository() -> None:
+        with Session(engine) as session:
+            repository = Repository(session)
+            for key in lookups:
+                repository.get(key)
+
+    def get_by_hand() -> None:
+        with Session(engine) as session:
+            for key in lookups:
+                model = session.get(Model, key)
+                if model is None:
+                    raise LookupError(key)
+                to_entity(model)
+
+    def add_many_repository() -> None:
+        with Session(engine) as session:
+            Repository(session).add_many([Entity(title=f"new {n}") for n in range(10_000)])
+            session.rollback()
+
+    def add_many_by_hand() -> None:
+        with Session(engine) as session:
+            entities = [Entity(title=f"new {n}") for n in range(10_000)]
+            models = [
+                Model(
+                    id=e.id,
+                    title=e.title,
+                    description=e.description,
+                    status=e.status,
+                    created_at=e.created_at,
+                    updated_at=e.updated_at,
+                )
+                for e in entities
+            ]
+            session.add_all(models)
+            session.flush()
+            for entity, model in zip(entities, models, strict=True):
+                entity.version = model.version
+            session.rollback()
+
+    def page_repository() -> None:
+        with Session(engine) as session:
+            Repository(session).page(PageRequest(limit=50, with_total=False), sort=NEWEST_FIRST)
+
+    def page_by_hand() -> None:
+        with Session(engine) as session:
+            newest = select(Model).order_by(Model.created_at.desc(), Model.id.desc()).limit(50)
+            [to_entity(model) for model in session.scalars(newest)]
+
+    pairs = {
+        "get by id (1,000)": (get_repository, get_by_hand),
+        "add_many (10,000)": (add_many_repository, add_many_by_hand),
+        "50-row page": (page_repository, page_by_hand),
+    }
+    results = []
+    for name, (repository_side, hand_side) in pairs.items():
+        ours, theirs = [], []
+        for _ in range(rounds):
+            ours.append(timed(repository_side))
+            theirs.append(timed(hand_side))
+        results.append((name, median_ms(ours), median_ms(theirs)))
+    return results
+
+
+def by_depth(engine: Engine, rounds: int) -> list[tuple[int, float, float]]:
+    results = []
+    for depth in DEPTHS:
+        with Session(engine) as session:
+            row = session.execute(
+                select(Model.created_at, Model.id)
+                .order_by(Model.created_at.desc(), Model.id.desc())
+                .offset(depth - 1)
+                .limit(1)
+            ).one()
+        cursor = encode_cursor(NEWEST_FIRST, [row.created_at, row.id])
+
+        def keyset(cursor: str = cursor) -> None:
+            with Session(engine) as session:
+                Repository(session).page_after(cursor, 50, sort=NEWEST_FIRST)
+
+        def offset(depth: int = depth) -> None:
+            with Session(engine) as session:
+                request = PageRequest(limit=50, offset=depth, with_total=False)
+                Repository(session).page(request, sort=NEWEST_FIRST)
+
+        keysets, offsets = [], []
+        for _ in range(rounds):
+            keysets.append(timed(keyset))
+            offsets.append(timed(offset))
+        results.append((depth, median_ms(keysets), median_ms(offsets)))
+    return results
+
+
+def fill(engine: Engine) -> list[object]:
+    start = utc_now() - timedelta(days=1)
+    entities = [
+        Entity(title=f"task {n}", created_at=start + timedelta(milliseconds=n))
+        for n in range(TABLE_ROWS)
+    ]
+    with Session(engine) as session, session.begin():
+        for first in range(0, TABLE_ROWS, 10_000):
+            Repository(session).add_many(entities[first : first + 10_000])
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f"ANALYZE {Model.__tablename__}")
+    return [entity.id for entity in entities[:: TABLE_ROWS // 1000]]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    rounds = parser.parse_args().rounds
+
+    configured = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    server = configured or start_embedded_postgres(default_data_dir(PROJECT_ROOT))
+    with migrated_database(make_url(server)) as url:
+        engine = create_engine(with_driver(url, "psycopg"))
+        ids = fill(engine)
+        print(f"{'operation':<22}{'repository':>12}{'by hand':>10}{'ratio':>8}   (median ms)")
+        for name, ours, theirs in compare(engine, rounds, ids):
+            print(f"{name:<22}{ours:>12.2f}{theirs:>10.2f}{ours / theirs:>8.2f}")
+        print(f"\n{'depth':<22}{'keyset':>12}{'offset':>10}{'ratio':>8}   (median ms, 50 rows)")
+        for depth, keyset, offset in by_depth(engine, rounds):
+            print(f"{depth:<22,}{keyset:>12.2f}{offset:>10.2f}{offset / keyset:>8.1f}")
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
