@@ -1,22 +1,32 @@
 """Each domain error leaves the API as the problem response a client can act on."""
 
 from collections.abc import AsyncIterator
+from types import SimpleNamespace
 
 import pytest
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
+from sqlalchemy import Column, MetaData, String, Table
+from sqlalchemy.exc import IntegrityError
 
 from {{ cookiecutter.package_name }}.shared_kernel.api.problem_details import (
     install_problem_details,
 )
 from {{ cookiecutter.package_name }}.shared_kernel.domain.errors import (
     CheckViolationError,
+    ConcurrencyConflictError,
     DomainError,
     LockedError,
     MissingReferenceError,
     SerializationFailureError,
     UniqueViolationError,
     VersionMismatchError,
+)
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.orm import (
+    NAMING_CONVENTION,
+)
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.sql_errors import (
+    translate_sql_errors,
 )
 
 ERRORS: dict[str, tuple[DomainError, int, list[str]]] = {
@@ -38,13 +48,34 @@ ERRORS: dict[str, tuple[DomainError, int, list[str]]] = {
     ),
     "serialization": (SerializationFailureError(), 409, []),
     "locked": (LockedError("Task", 1), 409, []),
+    "concurrency": (ConcurrencyConflictError("Task", 1), 409, []),
 }
+
+
+METADATA = MetaData(naming_convention=NAMING_CONVENTION)
+Table("test_tasks", METADATA, Column("title", String, unique=True))
+
+
+class DuplicateTitleError(Exception):
+    """What psycopg raises: the SQLSTATE and the constraint's name beside a detailed message."""
+
+    sqlstate = "23505"
+    diag = SimpleNamespace(constraint_name="uq_test_tasks_title")
 
 
 @pytest.fixture
 async def client() -> AsyncIterator[AsyncClient]:
     app = FastAPI()
     install_problem_details(app)
+
+    @app.get("/sql")
+    async def fail_in_sql() -> None:
+        with translate_sql_errors(METADATA):
+            raise IntegrityError(
+                "INSERT INTO test_tasks (title) VALUES (%(title)s)",
+                {"title": "Secret plans"},
+                DuplicateTitleError("Key (title)=(Secret plans) already exists."),
+            )
 
     @app.get("/{name}")
     async def fail(name: str) -> None:
@@ -66,3 +97,17 @@ async def test_each_error_has_its_status_and_names_its_fields(
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["detail"] == str(error)
     assert [item["field"] for item in response.json().get("errors", [])] == fields
+    for sql in ("INSERT", "UPDATE", "DELETE", "SELECT", "SQLSTATE", "Key ("):
+        assert sql not in response.text
+
+
+async def test_an_sql_error_answers_with_its_field_and_nothing_of_the_sql(
+    client: AsyncClient,
+) -> None:
+    response = await client.get("/sql")
+
+    assert response.status_code == 409
+    assert response.headers["content-type"] == "application/problem+json"
+    assert [item["field"] for item in response.json()["errors"]] == ["title"]
+    for leak in ("Secret plans", "INSERT", "test_tasks", "Key ("):
+        assert leak not in response.text

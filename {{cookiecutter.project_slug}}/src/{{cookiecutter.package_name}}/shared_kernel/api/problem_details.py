@@ -1,4 +1,10 @@
-"""Every error leaves the API as RFC 9457 `application/problem+json`."""
+"""Every error leaves the API as RFC 9457 `application/problem+json`.
+
+An error about values names them in `errors`, one `{"field", "message"}` per field: the field
+of an `InvalidValueError` (a `MissingReferenceError` too), each column of a
+`UniqueViolationError`, and the rule of a `CheckViolationError` (as its `field`, so a client
+reads every such error one way).
+"""
 
 import logging
 from collections.abc import Callable
