@@ -1,15 +1,15 @@
 """The baseline of `http_throughput.py`: the service's two hot endpoints on raw asyncpg.
 
-    <baked project>/.venv/bin/python benchmarks/raw_asyncpg_app.py --port 8001
+    cd <baked project> && .venv/bin/python <template>/benchmarks/raw_asyncpg_app.py
 
 Run it with the baked project's interpreter, from the project's folder. It reads the service's
 own settings (`TASK_SERVICE_*`, `DATABASE_URL`) to reach the same database and table, the
-embedded PostgreSQL when no URL is set, and to size its pool like the service's. Then it
-answers `GET /tasks/{id}` and `POST /tasks` with the service's JSON, ETag and Location, with one
-SQL statement each: no ORM, no unit of work, no middleware, no response model.
+embedded PostgreSQL when no URL is set, to size its pool like the service's and to listen on
+the same host and port (`TASK_SERVICE_HTTP__PORT`). It answers `GET /tasks/{id}` and
+`POST /tasks` with the service's JSON, ETag and Location and one SQL statement each: no ORM, no
+unit of work, no middleware, no response model.
 """
 
-import argparse
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -99,20 +99,13 @@ def create_app(dsn: str, pool_size: int) -> FastAPI:
     return app
 
 
-def the_service_database() -> tuple[str, int]:
-    """The service's database URL (for asyncpg) and its pool size."""
-    settings = Settings()
-    url = database_url(settings).set(drivername="postgresql")
-    return url.render_as_string(hide_password=False), settings.database.pool_size
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description="The raw asyncpg baseline app.")
-    parser.add_argument("--port", type=int, required=True)
-    arguments = parser.parse_args()
-    dsn, pool_size = the_service_database()
-    app = create_app(dsn, pool_size)
-    uvicorn.run(app, host="127.0.0.1", port=arguments.port, log_level="warning", access_log=False)
+    settings = Settings()  # the service's: its database, pool size, host and port
+    url = database_url(settings).set(drivername="postgresql").render_as_string(hide_password=False)
+    app = create_app(url, settings.database.pool_size)
+    uvicorn.run(
+        app, host=settings.http.host, port=settings.http.port, log_level="warning", access_log=False
+    )
 
 
 if __name__ == "__main__":
