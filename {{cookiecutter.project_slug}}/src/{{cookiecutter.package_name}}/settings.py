@@ -31,7 +31,11 @@ class DatabaseSettings(BaseModel):
     max_overflow: int = Field(default=10, ge=0)
     pool_timeout: float = Field(default=30.0, gt=0, description="Seconds to wait for a connection.")
     pool_recycle: int = Field(default=1800, description="Seconds before a connection is replaced.")
-    pool_pre_ping: bool = True
+    pool_pre_ping: bool = Field(
+        default=False,
+        description="Test each connection before use (three round trips). Off: a connection "
+        "that died is found by its first statement, which fails, and the pool is renewed.",
+    )
     echo: bool = Field(default=False, description="Log every SQL statement (development only).")
     statement_timeout_ms: int = Field(default=30_000, ge=0, description="0 disables the limit.")
     embedded_dir: Path | None = Field(

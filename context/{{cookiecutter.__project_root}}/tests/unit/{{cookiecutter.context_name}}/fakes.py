@@ -1,6 +1,7 @@
 """In-memory stand-ins for the context's ports, honouring the same contract as the SQL ones."""
 
 from typing import Any
+from uuid import UUID
 
 from {{ cookiecutter.__package_name }}.shared_kernel.domain.pagination import (
     Page,
@@ -45,6 +46,9 @@ class InMemory{{ cookiecutter.__aggregate_class }}Queries:
 
     def __init__(self, repository: InMemory{{ cookiecutter.__aggregate_class }}Repository) -> None:
         self.repository = repository
+
+    def get(self, key: UUID) -> {{ cookiecutter.__aggregate_class }}DTO:
+        return {{ cookiecutter.__aggregate_class }}DTO.from_entity(self.repository.get(key))
 
     def page(
         self,

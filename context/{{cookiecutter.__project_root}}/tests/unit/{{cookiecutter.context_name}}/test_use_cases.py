@@ -22,12 +22,12 @@ from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.
     Update{{ cookiecutter.__aggregate_class }},
 )
 from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.application.queries import (
+    Get{{ cookiecutter.__aggregate_class }}Handler,
     List{{ cookiecutter.__aggregates_class }}Handler,
 )
 from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.application.use_cases import (
     Create{{ cookiecutter.__aggregate_class }}Handler,
     Delete{{ cookiecutter.__aggregate_class }}Handler,
-    Get{{ cookiecutter.__aggregate_class }}Handler,
     Import{{ cookiecutter.__aggregates_class }}Handler,
     Move{{ cookiecutter.__aggregate_class }}Handler,
     Update{{ cookiecutter.__aggregate_class }}Handler,
@@ -67,7 +67,7 @@ def test_create_with_a_blank_title_commits_nothing(uow: FakeUnitOfWork) -> None:
 
 def test_get_an_unknown_{{ cookiecutter.aggregate_name }}_raises_not_found(uow: FakeUnitOfWork) -> None:
     with pytest.raises(NotFoundError):
-        Get{{ cookiecutter.__aggregate_class }}Handler(uow)(uuid4())
+        Get{{ cookiecutter.__aggregate_class }}Handler(InMemory{{ cookiecutter.__aggregate_class }}Queries(uow.repository))(uuid4())
 
 
 def test_update_changes_only_the_given_fields(uow: FakeUnitOfWork) -> None:
@@ -81,7 +81,8 @@ def test_update_changes_only_the_given_fields(uow: FakeUnitOfWork) -> None:
 
     assert (updated.title, updated.description) == ("new", "kept")
     assert updated.version == created.version + 1
-    assert Get{{ cookiecutter.__aggregate_class }}Handler(uow)(created.id) == updated
+    get = Get{{ cookiecutter.__aggregate_class }}Handler(InMemory{{ cookiecutter.__aggregate_class }}Queries(uow.repository))
+    assert get(created.id) == updated
 
 
 def test_an_illegal_move_is_rolled_back(uow: FakeUnitOfWork) -> None:

@@ -38,8 +38,8 @@ def with_driver(url: URL, driver: str) -> URL:
     return url.set(drivername=f"postgresql+{driver}")
 
 
-def _engine_options(settings: DatabaseSettings) -> dict[str, Any]:
-    return {
+def _engine_options(settings: DatabaseSettings, read_only: bool) -> dict[str, Any]:
+    options: dict[str, Any] = {
         "pool_size": settings.pool_size,
         "max_overflow": settings.max_overflow,
         "pool_timeout": settings.pool_timeout,
@@ -49,34 +49,52 @@ def _engine_options(settings: DatabaseSettings) -> dict[str, Any]:
         # SQL errors are logged and chained; their parameters may be personal data.
         "hide_parameters": True,
     }
+    if read_only:
+        # Each query of a read engine is a transaction of its own: one round trip instead
+        # of BEGIN, the query and ROLLBACK. The server still refuses writes (see below).
+        options["isolation_level"] = "AUTOCOMMIT"
+    return options
 
 
-def _server_settings(settings: DatabaseSettings) -> dict[str, str]:
+def _server_settings(settings: DatabaseSettings, read_only: bool) -> dict[str, str]:
     server_settings = {"application_name": "{{ cookiecutter.project_slug }}"}
     if settings.statement_timeout_ms:
         server_settings["statement_timeout"] = str(settings.statement_timeout_ms)
+    if read_only:
+        server_settings["default_transaction_read_only"] = "on"
     return server_settings
 
 
-def create_engine_from_settings(url: URL, settings: DatabaseSettings) -> AsyncEngine:
+def create_engine_from_settings(
+    url: URL, settings: DatabaseSettings, *, read_only: bool = False
+) -> AsyncEngine:
     return create_async_engine(
         with_driver(url, "asyncpg"),
-        connect_args={"server_settings": _server_settings(settings)},
-        **_engine_options(settings),
+        connect_args={"server_settings": _server_settings(settings, read_only)},
+        **_engine_options(settings, read_only),
     )
 
 
-def create_sync_engine_from_settings(url: URL, settings: DatabaseSettings) -> Engine:
+def create_sync_engine_from_settings(
+    url: URL, settings: DatabaseSettings, *, read_only: bool = False
+) -> Engine:
     """The same database through psycopg, for command-line tools and workers."""
-    options = " ".join(f"-c {name}={value}" for name, value in _server_settings(settings).items())
+    server_settings = _server_settings(settings, read_only).items()
     return create_engine(
-        with_driver(url, "psycopg"), connect_args={"options": options}, **_engine_options(settings)
+        with_driver(url, "psycopg"),
+        connect_args={"options": " ".join(f"-c {name}={value}" for name, value in server_settings)},
+        **_engine_options(settings, read_only),
     )
 
 
 class Database:
-    """The engines and sessions of the service: writes on the primary, queries on the read
-    engine (a replica when one is configured, else the primary), read-only either way."""
+    """The engines and sessions of the service.
+
+    Writes use `engine`, the primary, in transactions. Queries use read-only engines: lists
+    the read engine (a replica when one is configured), and reads that must be current (one
+    entity and its ETag) the primary's. Without read engines (tests) queries run in read-only
+    transactions on `engine`.
+    """
 
     def __init__(
         self,
@@ -84,27 +102,34 @@ class Database:
         sessions: async_sessionmaker[AsyncSession] | None = None,
         *,
         read_engine: AsyncEngine | None = None,
+        primary_read_engine: AsyncEngine | None = None,
         read_sessions: async_sessionmaker[AsyncSession] | None = None,
     ) -> None:
         self.engine = engine
-        self.read_engine = read_engine or engine
+        self.read_engine = read_engine or engine.execution_options(postgresql_readonly=True)
+        self.primary_read_engine = primary_read_engine or self.read_engine
         # Objects stay readable after commit: DTOs are built from them after the transaction.
         self.sessions = sessions or async_sessionmaker(engine, expire_on_commit=False)
-        self.read_sessions = read_sessions or async_sessionmaker(
-            self.read_engine.execution_options(postgresql_readonly=True)
-        )
+        self.read_sessions = read_sessions or async_sessionmaker(self.read_engine)
+        self.primary_read_sessions = read_sessions or async_sessionmaker(self.primary_read_engine)
 
     @classmethod
     def from_settings(cls, settings: Settings, url: URL) -> Self:
         engine = create_engine_from_settings(url, settings.database)
+        primary_read_engine = create_engine_from_settings(url, settings.database, read_only=True)
         read_url = read_database_url(settings, url)
-        if read_url == url:
-            return cls(engine)
-        return cls(engine, read_engine=create_engine_from_settings(read_url, settings.database))
+        read_engine = (
+            primary_read_engine
+            if read_url == url
+            else create_engine_from_settings(read_url, settings.database, read_only=True)
+        )
+        return cls(engine, read_engine=read_engine, primary_read_engine=primary_read_engine)
 
     @asynccontextmanager
     async def scope(self) -> AsyncIterator[SessionScope]:
-        async with session_scope(self.sessions, self.read_sessions) as scope:
+        async with session_scope(
+            self.sessions, self.read_sessions, self.primary_read_sessions
+        ) as scope:
             yield scope
 
     async def ping(self) -> None:
@@ -112,9 +137,8 @@ class Database:
             await connection.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
-        await self.engine.dispose()
-        if self.read_engine is not self.engine:
-            await self.read_engine.dispose()
+        for engine in {self.engine, self.read_engine, self.primary_read_engine}:
+            await engine.dispose()
 
 
 class SyncDatabase:
@@ -122,19 +146,16 @@ class SyncDatabase:
 
     def __init__(self, engine: Engine, read_engine: Engine | None = None) -> None:
         self.engine = engine
-        self.read_engine = read_engine or engine
+        self.read_engine = read_engine or engine.execution_options(postgresql_readonly=True)
         self.sessions = sessionmaker(engine, expire_on_commit=False)
-        self._read_sessions = sessionmaker(
-            self.read_engine.execution_options(postgresql_readonly=True)
-        )
+        self._read_sessions = sessionmaker(self.read_engine)
 
     @classmethod
     def from_settings(cls, settings: Settings, url: URL) -> Self:
         engine = create_sync_engine_from_settings(url, settings.database)
         read_url = read_database_url(settings, url)
-        if read_url == url:
-            return cls(engine)
-        return cls(engine, create_sync_engine_from_settings(read_url, settings.database))
+        read_engine = create_sync_engine_from_settings(read_url, settings.database, read_only=True)
+        return cls(engine, read_engine)
 
     @contextmanager
     def read_session(self) -> Iterator[Session]:
@@ -145,5 +166,4 @@ class SyncDatabase:
 
     def dispose(self) -> None:
         self.engine.dispose()
-        if self.read_engine is not self.engine:
-            self.read_engine.dispose()
+        self.read_engine.dispose()

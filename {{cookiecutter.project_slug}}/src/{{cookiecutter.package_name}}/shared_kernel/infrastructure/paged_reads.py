@@ -2,10 +2,10 @@
 read side's queries (returning DTOs) have in common."""
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, inspect, select
+from sqlalchemy import ColumnElement, Select, func, inspect, select, tuple_
 from sqlalchemy.orm import Session
 
 from ..domain.pagination import Page, PageRequest, Sort
@@ -32,6 +32,11 @@ class PagedReads(ABC, Generic[Item]):
 
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def _key_is(self, key: Hashable) -> ColumnElement[bool]:
+        if len(self._key_columns) == 1:
+            return self._key_columns[0] == key
+        return tuple_(*self._key_columns) == tuple_(*key)  # type: ignore[misc]
 
     def count(self, spec: Specification[Any] | None = None) -> int:
         where = query_building.criteria(spec, self.columns)

@@ -208,11 +208,6 @@ class BaseRepository(PagedReads[E], Generic[Model, E]):
         values = tuple(getattr(row, key) for key in self._keys)
         return values[0] if len(values) == 1 else values
 
-    def _key_is(self, key: Key) -> ColumnElement[bool]:
-        if len(self._key_columns) == 1:
-            return self._key_columns[0] == key
-        return tuple_(*self._key_columns) == tuple_(*key)  # type: ignore[misc]
-
     def _key_in(self, keys: list[Key]) -> ColumnElement[bool]:
         if len(self._key_columns) == 1:
             return self._key_columns[0].in_(keys)

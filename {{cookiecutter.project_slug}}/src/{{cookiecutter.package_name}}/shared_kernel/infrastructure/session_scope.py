@@ -36,9 +36,11 @@ class SessionScope:
         self,
         sessions: async_sessionmaker[AsyncSession],
         read_sessions: async_sessionmaker[AsyncSession],
+        primary_read_sessions: async_sessionmaker[AsyncSession],
     ) -> None:
         self._sessions = sessions
         self._read_sessions = read_sessions
+        self._primary_read_sessions = primary_read_sessions
         self._session: AsyncSession | None = None
         self._owner = asyncio.current_task()
 
@@ -56,10 +58,11 @@ class SessionScope:
         return self._session
 
     @asynccontextmanager
-    async def read_session(self) -> AsyncIterator[AsyncSession]:
-        """A new read-only session on the read engine, closed on exit."""
+    async def read_session(self, *, primary: bool = False) -> AsyncIterator[AsyncSession]:
+        """A new read-only session, closed on exit: on the read engine (a replica), or on the
+        primary for reads that must be current."""
         refuse_inside_write_transaction()
-        session = self._read_sessions()
+        session = (self._primary_read_sessions if primary else self._read_sessions)()
         try:
             yield session
         finally:
@@ -76,9 +79,11 @@ _current_scope: ContextVar[SessionScope | None] = ContextVar("session_scope", de
 
 @asynccontextmanager
 async def session_scope(
-    sessions: async_sessionmaker[AsyncSession], read_sessions: async_sessionmaker[AsyncSession]
+    sessions: async_sessionmaker[AsyncSession],
+    read_sessions: async_sessionmaker[AsyncSession],
+    primary_read_sessions: async_sessionmaker[AsyncSession],
 ) -> AsyncIterator[SessionScope]:
-    scope = SessionScope(sessions, read_sessions)
+    scope = SessionScope(sessions, read_sessions, primary_read_sessions)
     token = _current_scope.set(scope)
     try:
         yield scope

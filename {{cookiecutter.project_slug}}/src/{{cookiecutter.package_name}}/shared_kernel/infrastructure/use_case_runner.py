@@ -37,16 +37,27 @@ class AsyncUseCaseRunner(Generic[Port]):
         *args: P.args,
         **kwargs: P.kwargs,
     ) -> R:
-        return handler(self._port(session))(*args, **kwargs)
+        try:
+            return handler(self._port(session))(*args, **kwargs)
+        finally:
+            # No transaction outlives its handler: after a read, the connection goes back to
+            # the pool now, not once the response has been sent.
+            if session.in_transaction():
+                session.rollback()
 
 
 class AsyncQueryRunner(AsyncUseCaseRunner[Port]):
-    """The read side: each query runs on a short-lived read-only session of its own."""
+    """The read side: each query runs on a short-lived read-only session of its own, on the
+    read engine, or on the primary (`primary=True`) for reads that must be current."""
+
+    def __init__(self, port: Callable[[Session], Port], *, primary: bool = False) -> None:
+        super().__init__(port)
+        self._primary = primary
 
     async def __call__(
         self, handler: Callable[[Port], Callable[P, R]], /, *args: P.args, **kwargs: P.kwargs
     ) -> R:
-        async with current_scope().read_session() as session:
+        async with current_scope().read_session(primary=self._primary) as session:
             return await session.run_sync(self.run, handler, *args, **kwargs)
 
 

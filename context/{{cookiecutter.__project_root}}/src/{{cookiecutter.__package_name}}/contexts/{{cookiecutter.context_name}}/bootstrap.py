@@ -20,7 +20,8 @@ from .infrastructure.unit_of_work import SqlAlchemy{{ cookiecutter.__context_cla
 def install(app: FastAPI) -> None:
     run = AsyncUseCaseRunner(SqlAlchemy{{ cookiecutter.__context_class }}UnitOfWork)
     read = AsyncQueryRunner(Sql{{ cookiecutter.__aggregate_class }}Queries)
-    app.include_router({{ cookiecutter.aggregate_plural }}_router(run, read))
+    read_current = AsyncQueryRunner(Sql{{ cookiecutter.__aggregate_class }}Queries, primary=True)
+    app.include_router({{ cookiecutter.aggregate_plural }}_router(run, read, read_current))
 
 
 def add_commands(

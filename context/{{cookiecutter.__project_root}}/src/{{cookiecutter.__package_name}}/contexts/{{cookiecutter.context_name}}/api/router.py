@@ -22,13 +22,12 @@ from ..application.commands import (
     Update{{ cookiecutter.__aggregate_class }},
 )
 from ..application.dtos import {{ cookiecutter.__aggregate_class }}DTO
-from ..application.queries import List{{ cookiecutter.__aggregates_class }}Handler
+from ..application.queries import Get{{ cookiecutter.__aggregate_class }}Handler, List{{ cookiecutter.__aggregates_class }}Handler
 from ..application.read_side import {{ cookiecutter.__aggregate_class }}Queries
 from ..application.unit_of_work import {{ cookiecutter.__context_class }}UnitOfWork
 from ..application.use_cases import (
     Create{{ cookiecutter.__aggregate_class }}Handler,
     Delete{{ cookiecutter.__aggregate_class }}Handler,
-    Get{{ cookiecutter.__aggregate_class }}Handler,
     Move{{ cookiecutter.__aggregate_class }}Handler,
     Update{{ cookiecutter.__aggregate_class }}Handler,
 )
@@ -66,7 +65,10 @@ IfMatch = Annotated[
 def {{ cookiecutter.aggregate_plural }}_router(
     run: UseCaseRunner[{{ cookiecutter.__context_class }}UnitOfWork],
     read: UseCaseRunner[{{ cookiecutter.__aggregate_class }}Queries],
+    read_current: UseCaseRunner[{{ cookiecutter.__aggregate_class }}Queries],
 ) -> APIRouter:
+    """`run` runs use cases; `read` lists (on a replica when there is one); `read_current`
+    reads what must be current, such as the version a client will send back in If-Match."""
     router = APIRouter(prefix="/{{ cookiecutter.__url_path }}", tags=["{{ cookiecutter.__url_path }}"])
 
     def respond(dto: {{ cookiecutter.__aggregate_class }}DTO, response: Response) -> {{ cookiecutter.__aggregate_class }}Response:
@@ -107,7 +109,7 @@ def {{ cookiecutter.aggregate_plural }}_router(
 
     @router.get("/{id}", responses=NOT_FOUND)
     async def get(id: UUID, response: Response) -> {{ cookiecutter.__aggregate_class }}Response:
-        return respond(await run(Get{{ cookiecutter.__aggregate_class }}Handler, id), response)
+        return respond(await read_current(Get{{ cookiecutter.__aggregate_class }}Handler, id), response)
 
     @router.patch("/{id}", responses=PROBLEMS)
     async def update(

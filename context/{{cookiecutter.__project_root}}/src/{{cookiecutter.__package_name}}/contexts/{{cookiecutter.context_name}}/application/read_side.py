@@ -2,6 +2,7 @@
 session (a replica's when one is configured)."""
 
 from typing import Protocol
+from uuid import UUID
 
 from ....shared_kernel.domain.pagination import Page, PageRequest, Sort
 from ....shared_kernel.domain.specification import Specification
@@ -13,6 +14,10 @@ Order = Sort[{{ cookiecutter.__aggregate_class }}Field]
 
 
 class {{ cookiecutter.__aggregate_class }}Queries(Protocol):
+    def get(self, key: UUID) -> {{ cookiecutter.__aggregate_class }}DTO:
+        """Raises `NotFoundError` when there is none."""
+        ...
+
     def page(
         self, request: PageRequest, spec: Spec | None = None, sort: Order | None = None
     ) -> Page[{{ cookiecutter.__aggregate_class }}DTO]: ...

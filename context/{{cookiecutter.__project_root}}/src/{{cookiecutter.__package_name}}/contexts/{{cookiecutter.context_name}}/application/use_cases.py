@@ -1,7 +1,6 @@
 """One class per use case. Each is built on a unit of work and called with its command."""
 
 from dataclasses import dataclass
-from uuid import UUID
 
 from ....shared_kernel.application.unit_of_work import transactional
 from ....shared_kernel.domain.errors import InvalidValueError
@@ -42,16 +41,6 @@ class Import{{ cookiecutter.__aggregates_class }}Handler:
                 raise InvalidValueError(error.field, f"row {number}: {error}") from error
         self.uow.{{ cookiecutter.aggregate_plural }}.add_many(entities)
         return len(entities)
-
-
-@dataclass(frozen=True, slots=True)
-class Get{{ cookiecutter.__aggregate_class }}Handler:
-    """Reads one {{ cookiecutter.__aggregate_label }} from the primary: its version (the ETag) is always current."""
-
-    uow: {{ cookiecutter.__context_class }}UnitOfWork
-
-    def __call__(self, entity_id: UUID) -> {{ cookiecutter.__aggregate_class }}DTO:
-        return {{ cookiecutter.__aggregate_class }}DTO.from_entity(self.uow.{{ cookiecutter.aggregate_plural }}.get(entity_id))
 
 
 @dataclass(frozen=True, slots=True)
