@@ -133,12 +133,15 @@ class BaseRepository(PagedReads[E], Generic[Model, E]):
         self.add_many([entity])
 
     def add_many(self, entities: Iterable[E]) -> None:
-        pairs = [(entity, self._to_model(entity)) for entity in entities]
-        # One flush for all rows: SQLAlchemy batches them into INSERT ... RETURNING.
-        self._session.add_all(model for _, model in pairs)
-        self._flush()
-        for entity, model in pairs:
-            entity.version = model.version
+        entities = list(entities)
+        if not entities:
+            return
+        # One bulk INSERT, batched into multi-row statements, without the unit-of-work
+        # bookkeeping of each object; a later read in the transaction loads the row.
+        with translate_sql_errors():
+            self._session.execute(insert(self.model), [self._values(e) for e in entities])
+        for entity in entities:
+            entity.version = 1
 
     def update(self, entity: E) -> None:
         model = self._load_current(entity)
