@@ -158,6 +158,26 @@ def versions_dir(root: Path, package: str) -> Path:
     return root / "src" / package / "migrations" / "versions"
 
 
+def regenerated_context(root: Path, answers: Mapping[str, str]) -> dict[str, str]:
+    """The answers that write the example context again into a project generated again into
+    its own folder (`--overwrite-if-exists`): its migration keeps its revision and place in
+    the chain. Empty when the project does not have the context yet."""
+    package = find_package(root)
+    context, plural = answers["context_name"], answers["aggregate_plural"]
+    if not package or not (root / "src" / package / "contexts" / context).is_dir():
+        return {}
+    migrations = sorted(versions_dir(root, package).glob(f"*_create_{plural}.py"))
+    if len(migrations) != 1:
+        return {}
+    values = _assignments(ast.parse(migrations[0].read_text()))
+    down = values.get("down_revision")
+    return {
+        "__regenerate": "yes",
+        "__revision": str(values["revision"]),
+        "__down_revision": down if isinstance(down, str) else "",
+    }
+
+
 # What the template writes and what it relies on
 
 
@@ -199,26 +219,34 @@ def check_project(root: Path, answers: Mapping[str, str]) -> list[str]:
             f"the migrations have several heads ({', '.join(found_heads)}); "
             "merge them first with `alembic merge heads -m merge`."
         )
-    context = answers["context_name"]
-    if (root / "src" / package / "contexts" / context).exists():
-        problems.append(
-            f"context {context!r} exists already (src/{package}/contexts/{context}); "
-            "choose another context_name."
-        )
-    elif existing := [path for path in files_to_write(answers) if (root / path).exists()]:
-        problems.append(
-            f"context {context!r} would overwrite {existing[0]}"
-            f"{f' and {len(existing) - 1} more files' if len(existing) > 1 else ''}; "
-            "choose another context_name."
-        )
+    # A project generated again into its own folder writes its example context again.
+    if answers.get("__regenerate") != "yes":
+        problems.extend(_existing_files(root, package, answers))
     problems.extend(_table_clashes(root, package, answers))
     problems.extend(_missing_dependencies(root, answers))
     return problems
 
 
+def _existing_files(root: Path, package: str, answers: Mapping[str, str]) -> Iterator[str]:
+    context = answers["context_name"]
+    if (root / "src" / package / "contexts" / context).exists():
+        yield (
+            f"context {context!r} exists already (src/{package}/contexts/{context}); "
+            "choose another context_name."
+        )
+    elif existing := [path for path in files_to_write(answers) if (root / path).exists()]:
+        yield (
+            f"context {context!r} would overwrite {existing[0]}"
+            f"{f' and {len(existing) - 1} more files' if len(existing) > 1 else ''}; "
+            "choose another context_name."
+        )
+
+
 def _table_clashes(root: Path, package: str, answers: Mapping[str, str]) -> Iterator[str]:
     table = answers["aggregate_plural"]
     for models in sorted((root / "src" / package / "contexts").glob("*/infrastructure/*.py")):
+        if answers.get("__regenerate") == "yes" and models.parts[-3] == answers["context_name"]:
+            continue  # the context's own table, from the generation before
         if re.search(rf"__tablename__\s*=\s*[\"']{table}[\"']", models.read_text()):
             yield (
                 f"aggregate_plural {table!r} names the table and URL of "

@@ -17,7 +17,7 @@ Created {slug}.
 
   cd {slug}
   make run     # serve http://127.0.0.1:8000/docs (embedded PostgreSQL unless DATABASE_URL is set)
-  make test    # unit, integration, e2e, migration and architecture tests
+  make test    # unit, integration, e2e, contract, migration and architecture tests
   make lint    # ruff, mypy --strict, import-linter layer contracts
   make context name=billing aggregate=invoice   # add a bounded context
 """
@@ -28,6 +28,11 @@ def bake_example_context(template_dir: Path, answers: dict[str, str]) -> None:
     from cookiecutter.exceptions import CookiecutterException
     from cookiecutter.main import cookiecutter
 
+    sys.path.insert(0, str(template_dir / "context"))
+    import bounded_context
+
+    # Generated again into its own folder, the project has the context from the time before.
+    answers = {**answers, **bounded_context.regenerated_context(Path.cwd(), answers)}
     try:
         cookiecutter(
             str(template_dir / "context"),

@@ -131,11 +131,11 @@ def test_make_migration_autogenerates_a_revision_from_the_models(
         )
     )
     versions = project / "src/task_service/migrations/versions"
-    before = set(versions.iterdir())
+    before = set(versions.glob("*.py"))
 
     make("migration", project, project_venv, m="add task priority")
 
-    (revision,) = set(versions.iterdir()) - before
+    (revision,) = set(versions.glob("*.py")) - before
     assert revision.name.endswith("_add_task_priority.py")
     assert 'op.add_column("tasks", sa.Column("priority"' in revision.read_text()
     make("lint", project, project_venv)

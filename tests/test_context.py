@@ -9,6 +9,7 @@ from typing import Any
 
 import bounded_context
 import pytest
+from cookiecutter.main import cookiecutter
 
 from .baking import TEMPLATE, bake, make, snapshot
 
@@ -38,12 +39,13 @@ def test_two_contexts_added_to_a_project_pass_its_lint_tests_and_migration_check
     assert "src/task_service/contexts/billing/" in billing
     versions = sorted(path.name for path in (project / VERSIONS).glob("*.py"))
     assert versions == [
-        "0001_create_tasks.py",
-        "0002_create_invoices.py",
-        "0003_create_purchase_orders.py",
+        "0001_create_idempotency_keys.py",
+        "0002_create_tasks.py",
+        "0003_create_invoices.py",
+        "0004_create_purchase_orders.py",
     ]
-    newest = (project / VERSIONS / "0003_create_purchase_orders.py").read_text()
-    assert 'down_revision: str | None = "0002"' in newest
+    newest = (project / VERSIONS / "0004_create_purchase_orders.py").read_text()
+    assert 'down_revision: str | None = "0003"' in newest
     router = project / "src/task_service/contexts/purchase_orders/api/router.py"
     assert 'prefix="/purchase-orders"' in router.read_text()
     assert "Contracts: 5 kept, 0 broken." in make("lint", project, project_venv)
@@ -74,13 +76,14 @@ def test_an_added_context_is_the_same_code_as_a_baked_one(cookies: Any, project_
 
     assert billing_files(baked) == billing_files(added)
     assert len(billing_files(baked)) > 20
-    baked_revision = (baked / VERSIONS / "0001_create_invoices.py").read_text()
-    added_revision = (added / VERSIONS / "0002_create_invoices.py").read_text()
+    # The shared kernel's revision comes first in both.
+    baked_revision = (baked / VERSIONS / "0002_create_invoices.py").read_text()
+    added_revision = (added / VERSIONS / "0003_create_invoices.py").read_text()
     assert revision_lines(added_revision) == [
-        "Revision ID: 0002",
-        "Revises: 0001",
-        'revision: str = "0002"',
-        'down_revision: str | None = "0001"',
+        "Revision ID: 0003",
+        "Revises: 0002",
+        'revision: str = "0003"',
+        'down_revision: str | None = "0002"',
     ]
     unchanged = [
         line for line in baked_revision.splitlines() if line not in revision_lines(baked_revision)
@@ -127,9 +130,9 @@ def rename_the_client_fixture(project: Path) -> None:
 
 
 def branch_the_migrations(project: Path) -> None:
-    branch = (project / VERSIONS / "0001_create_tasks.py").read_text()
-    branch = branch.replace('revision: str = "0001"', 'revision: str = "0001b"')
-    (project / VERSIONS / "0001b_branch.py").write_text(branch)
+    branch = (project / VERSIONS / "0002_create_tasks.py").read_text()
+    branch = branch.replace('revision: str = "0002"', 'revision: str = "0002b"')
+    (project / VERSIONS / "0002b_branch.py").write_text(branch)
 
 
 def leave_the_tests_of_a_removed_billing_context(project: Path) -> None:
@@ -150,7 +153,7 @@ def leave_the_tests_of_a_removed_billing_context(project: Path) -> None:
             "src/task_service/shared_kernel/infrastructure/repository.py is missing",
         ),
         (rename_the_client_fixture, "uses the fixture 'client'"),
-        (branch_the_migrations, "several heads (0001, 0001b)"),
+        (branch_the_migrations, "several heads (0002, 0002b)"),
     ],
 )
 def test_a_project_that_drifted_from_what_the_context_needs_is_refused(
@@ -190,7 +193,7 @@ def test_the_files_to_write_are_the_files_written(cookies: Any) -> None:
     project = bake(cookies, context_name="purchasing", aggregate_name="purchase_order")
     answers = {
         "__package_name": "task_service",
-        "__revision": "0001",
+        "__revision": "0002",
         "context_name": "purchasing",
         "aggregate_name": "purchase_order",
         "aggregate_plural": "purchase_orders",
@@ -198,7 +201,8 @@ def test_the_files_to_write_are_the_files_written(cookies: Any) -> None:
     written = [
         Path(path)
         for path in snapshot(project)
-        if "purchasing" in Path(path).parts or path.startswith(str(VERSIONS))
+        # Of the migrations, the context writes its own; the shared kernel's is 0001.
+        if "purchasing" in Path(path).parts or path.startswith(f"{VERSIONS}/0002_")
     ]
 
     assert bounded_context.files_to_write(answers) == sorted(written)
@@ -253,3 +257,15 @@ def test_both_templates_inflect_the_plural_alike() -> None:
     context = json.loads((TEMPLATE / "context/cookiecutter.json").read_text())
 
     assert project["aggregate_plural"] == context["aggregate_plural"]
+
+
+def test_a_project_generated_again_into_its_folder_is_the_same_project(tmp_path: Path) -> None:
+    """What a second `make demo` does: the example context is written again, not refused."""
+    cookiecutter(str(TEMPLATE), no_input=True, output_dir=str(tmp_path))
+    project = tmp_path / "task-service"
+    first = snapshot(project)
+
+    cookiecutter(str(TEMPLATE), no_input=True, output_dir=str(tmp_path), overwrite_if_exists=True)
+
+    assert snapshot(project) == first
+    assert len(list((project / VERSIONS).glob("*_create_tasks.py"))) == 1

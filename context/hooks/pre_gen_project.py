@@ -20,7 +20,10 @@ def main(template_dir: Path, answers: Mapping[str, str]) -> None:
     for error in errors:
         print(f"ERROR: {error}", file=sys.stderr)
     if errors:
-        print("Nothing was written.", file=sys.stderr)
+        if answers["__regenerate"] == "yes":
+            print("The project was written again, without its example context.", file=sys.stderr)
+        else:
+            print("Nothing was written.", file=sys.stderr)
         sys.exit(1)
 
 
@@ -32,6 +35,7 @@ if __name__ == "__main__":
         "__project_root": "{{ cookiecutter.__project_root | urlencode }}",
         "__package_name": "{{ cookiecutter.__package_name | urlencode }}",
         "__revision": "{{ cookiecutter.__revision | urlencode }}",
+        "__regenerate": "{{ cookiecutter.__regenerate | urlencode }}",
     }
     main(
         Path(unquote("{{ cookiecutter._repo_dir | urlencode }}")).resolve(),

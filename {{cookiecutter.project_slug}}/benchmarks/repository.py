@@ -33,11 +33,11 @@ from sqlalchemy import Engine, create_engine, make_url, select
 from sqlalchemy.orm import Session
 from tests.conftest import migrated_database
 
+from {{ cookiecutter.package_name }}.shared_kernel.domain.cursor import encode_cursor
 from {{ cookiecutter.package_name }}.shared_kernel.domain.entity import utc_now
 from {{ cookiecutter.package_name }}.shared_kernel.domain.pagination import (
     PageRequest,
     Sort,
-    encode_cursor,
 )
 from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database import with_driver
 from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.embedded_postgres import (

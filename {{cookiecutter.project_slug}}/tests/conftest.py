@@ -6,6 +6,7 @@ embedded PostgreSQL. Either way it works in a throwaway database of its own, cre
 start and dropped at the end, so it never touches data it did not make.
 """
 
+import logging
 import os
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -39,6 +40,18 @@ from {{ cookiecutter.package_name }}.migrations import (
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def restored_logging() -> Iterator[None]:
+    """Commands configure logging for the whole process (`configure_logging`); afterwards the
+    root logger and SQLAlchemy's engine logger are put back as the test run had them."""
+    sql = logging.getLogger("sqlalchemy.engine.Engine")
+    handlers, level, sql_level = logging.root.handlers[:], logging.root.level, sql.level
+    yield
+    logging.root.handlers[:] = handlers
+    logging.root.setLevel(level)
+    sql.setLevel(sql_level)
 
 
 @pytest.fixture(scope="session")

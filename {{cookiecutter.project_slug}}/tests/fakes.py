@@ -3,8 +3,12 @@
 
 from collections.abc import Iterable, Iterator
 from copy import deepcopy
-from typing import Any, Generic, Literal, TypeVar, overload
+from typing import Any, Generic, Literal, TypeVar, get_args, get_origin, get_type_hints, overload
 
+from {{ cookiecutter.package_name }}.shared_kernel.domain.cursor import (
+    decode_cursor,
+    encode_cursor,
+)
 from {{ cookiecutter.package_name }}.shared_kernel.domain.entity import (
     Versioned,
 )
@@ -16,8 +20,6 @@ from {{ cookiecutter.package_name }}.shared_kernel.domain.pagination import (
     Page,
     PageRequest,
     Sort,
-    decode_cursor,
-    encode_cursor,
 )
 from {{ cookiecutter.package_name }}.shared_kernel.domain.repository import (
     Key,
@@ -34,6 +36,15 @@ class InMemoryRepository(Generic[E]):
     key_attributes: tuple[str, ...] = ("id",)
     # Values of the unique columns `upsert` matches on; empty: the key.
     upsert_on: tuple[str, ...] = ()
+    # The entity class, read from `InMemoryRepository[Entity]`: its annotations are the
+    # types a cursor's values must have, as the columns' are for the SQL repositories.
+    entity_type: type[Any]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for base in getattr(cls, "__orig_bases__", ()):
+            if get_origin(base) is InMemoryRepository:
+                (cls.entity_type,) = get_args(base)
 
     def __init__(self) -> None:
         self.rows: dict[Key, E] = {}
@@ -77,7 +88,7 @@ class InMemoryRepository(Generic[E]):
     ) -> Page[E]:
         rows = self._matching(spec, sort)[request.offset :]
         total = len(self._matching(spec, None)) if request.with_total else None
-        return self._page(rows, request.limit, sort, total=total, offset=request.offset)
+        return self._page(rows, request.limit, sort, spec, total=total, offset=request.offset)
 
     def page_after(
         self,
@@ -88,11 +99,11 @@ class InMemoryRepository(Generic[E]):
     ) -> Page[E]:
         rows = self._matching(spec, sort)
         if after is not None:
-            last = tuple(decode_cursor(sort, after))
+            last = tuple(decode_cursor(sort, after, self._sort_key_types(sort), spec))
             descending = sort is not None and sort.descending
             rows = [row for row in rows if (self._sort_key(row, sort) < last) == descending]
             rows = [row for row in rows if self._sort_key(row, sort) != last]
-        return self._page(rows, limit, sort)
+        return self._page(rows, limit, sort, spec)
 
     def stream(self, spec: Specification[Any] | None = None, batch_size: int = 1000) -> Iterator[E]:
         for row in self._matching(spec, None):
@@ -159,12 +170,24 @@ class InMemoryRepository(Generic[E]):
         key = tuple(getattr(row, name) for name in self.key_attributes)
         return key if sort is None else (getattr(row, sort.field.value), *key)
 
-    def _page(self, rows: list[E], limit: int, sort: Sort[Any] | None, **counts: Any) -> Page[E]:
+    def _sort_key_types(self, sort: Sort[Any] | None) -> list[type]:
+        hints = get_type_hints(self.entity_type)
+        names = self.key_attributes if sort is None else (sort.field.value, *self.key_attributes)
+        return [hints[name] for name in names]
+
+    def _page(
+        self,
+        rows: list[E],
+        limit: int,
+        sort: Sort[Any] | None,
+        spec: Specification[Any] | None,
+        **counts: Any,
+    ) -> Page[E]:
         if len(rows) <= limit:
             return Page([deepcopy(row) for row in rows], limit, None, **counts)
         last = self._sort_key(rows[limit - 1], sort)
         items = [deepcopy(row) for row in rows[:limit]]
-        return Page(items, limit, encode_cursor(sort, list(last)), **counts)
+        return Page(items, limit, encode_cursor(sort, list(last), spec), **counts)
 
     def _key_of(self, entity: E) -> Key:
         key = tuple(getattr(entity, name) for name in self.key_attributes)

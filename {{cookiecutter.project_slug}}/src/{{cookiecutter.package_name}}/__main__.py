@@ -7,20 +7,26 @@ cases on a synchronous engine.
 """
 
 import argparse
-from contextlib import ExitStack
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 
-import uvicorn
+from pydantic import ValidationError
+from sqlalchemy import URL, make_url
 
 from . import contexts
 from .app import create_app
 from .migrations import upgrade_to_head
+from .serving import listen, serve
 from .settings import Environment, Settings
 from .shared_kernel.infrastructure.database import (
     Database,
     SyncDatabase,
     database_url,
 )
-from .shared_kernel.infrastructure.structured_logging import configure_logging
+from .shared_kernel.infrastructure.observability.structured_logging import configure_logging
+from .startup_errors import StartupError, database_error, settings_error
 
 COMMANDS = {
     "run": "migrate the database, then serve the API (development)",
@@ -29,12 +35,28 @@ COMMANDS = {
 }
 
 
+logger = logging.getLogger("{{ cookiecutter.package_name }}")
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; a start-up failure is one line on stderr and exit status 1."""
+    try:
+        return _main(argv)
+    except StartupError as error:
+        logger.debug("start-up failed", exc_info=True)
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+def _main(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="python -m {{ cookiecutter.package_name }}")
     commands = parser.add_subparsers(dest="command")
     for name, summary in COMMANDS.items():
         commands.add_parser(name, help=summary, description=summary)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        raise settings_error(error) from None
     opened = ExitStack()
 
     def sync_database() -> SyncDatabase:
@@ -48,18 +70,31 @@ def main(argv: list[str] | None = None) -> int:
 
     configure_logging(settings.log_level, as_json=settings.environment is Environment.PRODUCTION)
     if execute := getattr(arguments, "execute", None):
-        with opened:
+        configured = settings.database.url
+        with opened, _reaching(make_url(configured.get_secret_value()) if configured else None):
             code: int = execute(arguments)
         return code
     command = arguments.command or "run"
+    # Bound first: a port in use fails the start before any migration runs.
+    listening = listen(settings.http) if command in ("run", "serve") else None
     url = database_url(settings)
     if command in ("run", "migrate"):
-        upgrade_to_head(url)
-    if command in ("run", "serve"):
-        app = create_app(settings, Database.from_settings(settings, url))
-        # log_config=None: uvicorn's loggers go through the handler configured above.
-        uvicorn.run(app, host=settings.http.host, port=settings.http.port, log_config=None)
+        with _reaching(url):
+            upgrade_to_head(url)
+    if listening is not None:
+        serve(create_app(settings, Database.from_settings(settings, url)), settings.http, listening)
     return 0
+
+
+@contextmanager
+def _reaching(url: URL | None) -> Iterator[None]:
+    """A database that cannot be reached ends the command with one line, not a traceback."""
+    try:
+        yield
+    except Exception as error:
+        if (failure := database_error(error, url)) is None:
+            raise
+        raise failure from error
 
 
 if __name__ == "__main__":

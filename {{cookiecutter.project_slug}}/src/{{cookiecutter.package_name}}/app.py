@@ -8,12 +8,17 @@ from fastapi import FastAPI
 from . import contexts
 from .settings import Settings
 from .shared_kernel.api.health import health_router
+from .shared_kernel.api.middleware.body_limit import BodyLimitMiddleware
+from .shared_kernel.api.middleware.request_id import RequestIdMiddleware
+from .shared_kernel.api.middleware.unexpected_errors import UnexpectedErrorMiddleware
+from .shared_kernel.api.openapi import document_problems
 from .shared_kernel.api.problem_details import install_problem_details
-from .shared_kernel.api.request_id import RequestIdMiddleware
 from .shared_kernel.infrastructure.database import (
     Database,
     database_url,
+    embedded_data_dir,
 )
+from .shared_kernel.infrastructure.embedded_postgres import kept_running
 from .shared_kernel.infrastructure.session_middleware import SessionScopeMiddleware
 
 
@@ -23,7 +28,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
+        # In development the embedded PostgreSQL is started again if it stops while serving.
+        async with kept_running(embedded_data_dir(settings)):
+            yield
         await database.dispose()
 
     app = FastAPI(
@@ -32,9 +39,12 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         lifespan=lifespan,
     )
     app.add_middleware(SessionScopeMiddleware, database=database)
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.http.max_body_bytes)
+    app.add_middleware(UnexpectedErrorMiddleware)
     app.add_middleware(RequestIdMiddleware)  # added last, so it runs first
     install_problem_details(app)
+    document_problems(app)
     app.include_router(health_router(database.ping))
     for bootstrap in contexts.bootstraps():
-        bootstrap.install(app)
+        bootstrap.install(app, settings)
     return app

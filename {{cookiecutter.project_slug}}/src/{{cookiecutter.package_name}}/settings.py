@@ -4,6 +4,7 @@ Variables carry the prefix `{{ cookiecutter.__env_prefix }}`; `__` separates nes
 """
 
 import os
+from datetime import timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Literal, Self
@@ -29,7 +30,25 @@ class DatabaseSettings(BaseModel):
     )
     pool_size: int = Field(default=5, ge=1)
     max_overflow: int = Field(default=10, ge=0)
-    pool_timeout: float = Field(default=30.0, gt=0, description="Seconds to wait for a connection.")
+    pool_timeout: float = Field(
+        default=5.0,
+        gt=0,
+        description="Seconds a request waits for a free connection of the pool before it is "
+        "answered 503.",
+    )
+    connect_timeout: float = Field(
+        default=1.0,
+        gt=0,
+        description="Seconds to open a new connection; a database that is down or unreachable "
+        "is answered 503 after at most this long.",
+    )
+    command_timeout: float = Field(
+        default=6.0,
+        ge=0,
+        description="Seconds the client waits for any one statement's answer before it gives "
+        "up on the connection (a hung server or network); 0 waits for ever. Longer than "
+        "statement_timeout_ms, so a slow statement is cancelled by the server first.",
+    )
     pool_recycle: int = Field(default=1800, description="Seconds before a connection is replaced.")
     pool_pre_ping: bool = Field(
         default=False,
@@ -37,7 +56,12 @@ class DatabaseSettings(BaseModel):
         "that died is found by its first statement, which fails, and the pool is renewed.",
     )
     echo: bool = Field(default=False, description="Log every SQL statement (development only).")
-    statement_timeout_ms: int = Field(default=30_000, ge=0, description="0 disables the limit.")
+    statement_timeout_ms: int = Field(
+        default=5_000,
+        ge=0,
+        description="Milliseconds the server lets one statement run before it cancels it "
+        "(PostgreSQL's statement_timeout); 0 disables the limit.",
+    )
     embedded_dir: Path | None = Field(
         default=None,
         description="Data folder of the embedded PostgreSQL; a folder under the system "
@@ -48,6 +72,31 @@ class DatabaseSettings(BaseModel):
 class HttpSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    shutdown_timeout: int = Field(
+        default=25,
+        ge=1,
+        description="Seconds a stopping server lets requests in flight finish before it "
+        "cancels them (below the 30 s a supervisor usually waits before SIGKILL).",
+    )
+    max_body_bytes: int = Field(
+        default=1_048_576,
+        ge=0,
+        description="Largest request body accepted; a larger one is answered 413 before it "
+        "is read into memory.",
+    )
+
+
+class IdempotencySettings(BaseModel):
+    key_retention_hours: int = Field(
+        default=24,
+        ge=1,
+        description="Hours an Idempotency-Key is remembered: a retry within them gets the "
+        "first response; after them the key counts as new.",
+    )
+
+    @property
+    def key_retention(self) -> timedelta:
+        return timedelta(hours=self.key_retention_hours)
 
 
 class Settings(BaseSettings):
@@ -56,6 +105,8 @@ class Settings(BaseSettings):
         env_nested_delimiter="__",
         env_file=".env",
         extra="ignore",
+        # A refused value may be a secret (a URL with its password): errors name the setting only.
+        hide_input_in_errors=True,
     )
 
     environment: Environment = Environment.DEVELOPMENT
@@ -65,6 +116,7 @@ class Settings(BaseSettings):
     )
     database: DatabaseSettings = DatabaseSettings()
     http: HttpSettings = HttpSettings()
+    idempotency: IdempotencySettings = IdempotencySettings()
 
     @model_validator(mode="after")
     def _use_platform_database_url(self) -> Self:

@@ -16,6 +16,8 @@ from {{ cookiecutter.package_name }}.settings import (
     Settings,
 )
 
+from ..unreachable import closed_port_url, settings_for
+
 
 @pytest.fixture
 async def client(database: Database) -> AsyncIterator[AsyncClient]:
@@ -39,3 +41,13 @@ async def client_of(database: Database) -> AsyncIterator[AsyncClient]:
     transport = ASGITransport(app, raise_app_exceptions=False)
     async with AsyncClient(transport=transport, base_url="http://test") as client:
         yield client
+
+
+@pytest.fixture
+async def unreachable_client() -> AsyncIterator[AsyncClient]:
+    """The real application on a database that is down: its port refuses connections."""
+    url = closed_port_url()
+    database = Database.from_settings(settings_for(url), url)
+    async with client_of(database) as client:
+        yield client
+    await database.dispose()

@@ -11,7 +11,7 @@ from httpx import ASGITransport, AsyncClient
 from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database import (
     Database,
 )
-from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.structured_logging import (
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.observability.structured_logging import (
     RequestIdFilter,
 )
 

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import URL, Engine, create_engine, inspect, pool
 
@@ -22,7 +23,7 @@ from {{ cookiecutter.package_name }}.migrations import (
     alembic_config,
 )
 
-from ..conftest import throwaway_database
+from ..conftest import PROJECT_ROOT, throwaway_database
 
 
 @pytest.fixture(scope="module")
@@ -64,3 +65,10 @@ def test_the_models_and_the_migrated_schema_do_not_differ(engine: Engine) -> Non
         differences = compare_metadata(context, Base.metadata)
 
     assert differences == []
+
+
+def test_the_command_line_configuration_is_read_without_a_warning() -> None:
+    # Warnings are errors in this suite: a deprecated or missing setting of alembic.ini fails.
+    config = Config(PROJECT_ROOT / "alembic.ini")
+
+    assert config.get_prepend_sys_paths_list() == ["src"]

@@ -1,45 +1,34 @@
-from datetime import UTC, datetime
-from enum import StrEnum
-from uuid import uuid4
-
 import pytest
 
 from {{ cookiecutter.package_name }}.shared_kernel.domain.errors import (
     InvalidValueError,
 )
 from {{ cookiecutter.package_name }}.shared_kernel.domain.pagination import (
-    Sort,
-    decode_cursor,
-    encode_cursor,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    PageRequest,
 )
 
 
-class Field(StrEnum):
-    NAME = "name"
-    WHEN = "when"
-
-
-def test_a_cursor_round_trips_every_kind_of_sort_key() -> None:
-    sort = Sort(Field.WHEN, descending=True)
-    values = [datetime(2026, 1, 2, 3, 4, 5, 6, tzinfo=UTC), uuid4(), "text", 7, 1.5]
-
-    assert decode_cursor(sort, encode_cursor(sort, values)) == values
-
-
-def test_a_cursor_is_bound_to_its_sort() -> None:
-    cursor = encode_cursor(Sort(Field.NAME), ["a", uuid4()])
-
-    with pytest.raises(InvalidValueError, match="belongs to sort 'name', not '-name'"):
-        decode_cursor(Sort(Field.NAME, descending=True), cursor)
-    with pytest.raises(InvalidValueError, match="belongs to sort 'name', not ''"):
-        decode_cursor(None, cursor)
+def test_a_page_request_takes_its_bounds() -> None:
+    assert PageRequest(limit=MAX_LIMIT, offset=MAX_OFFSET).offset == MAX_OFFSET
+    assert PageRequest(limit=1, offset=0).limit == 1
 
 
 @pytest.mark.parametrize(
-    "cursor", ["", "not base64!", "bm90IGpzb24", "WyJuYW1lIiwgW1sieCIsIDFdXV0"]
+    ("limit", "offset", "field"),
+    [
+        (0, 0, "limit"),
+        (MAX_LIMIT + 1, 0, "limit"),
+        (50, -1, "offset"),
+        (50, MAX_OFFSET + 1, "offset"),
+        (50, 2**63, "offset"),
+    ],
 )
-def test_anything_but_an_issued_cursor_is_refused_naming_cursor(cursor: str) -> None:
+def test_a_page_request_out_of_bounds_is_refused_naming_the_parameter(
+    limit: int, offset: int, field: str
+) -> None:
     with pytest.raises(InvalidValueError) as refused:
-        decode_cursor(Sort(Field.NAME), cursor)
+        PageRequest(limit=limit, offset=offset)
 
-    assert refused.value.field == "cursor"
+    assert refused.value.field == field

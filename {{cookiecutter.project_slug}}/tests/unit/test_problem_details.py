@@ -10,6 +10,7 @@ from sqlalchemy import Column, MetaData, String, Table
 from sqlalchemy.exc import IntegrityError
 
 from {{ cookiecutter.package_name }}.shared_kernel.api.problem_details import (
+    field_name,
     install_problem_details,
 )
 from {{ cookiecutter.package_name }}.shared_kernel.domain.errors import (
@@ -30,7 +31,7 @@ from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.sql_errors imp
 )
 
 ERRORS: dict[str, tuple[DomainError, int, list[str]]] = {
-    "version": (VersionMismatchError("Task", 1, expected=2, current=3), 412, []),
+    "version": (VersionMismatchError("Task", 1, expected={2}, current=3), 412, []),
     "unique": (
         UniqueViolationError(("team", "name"), "team, name must be unique"),
         409,
@@ -111,3 +112,23 @@ async def test_an_sql_error_answers_with_its_field_and_nothing_of_the_sql(
     assert [item["field"] for item in response.json()["errors"]] == ["title"]
     for leak in ("Secret plans", "INSERT", "test_tasks", "Key ("):
         assert leak not in response.text
+
+
+@pytest.mark.parametrize(
+    ("location", "field"),
+    [
+        (("body", "title"), "title"),
+        (("body", "lines", 2, "quantity"), "lines[2].quantity"),
+        (("body", 0), "[0]"),
+        (("body",), "body"),
+        (("query", "limit"), "limit"),
+        (("query", "filter", 1), "filter[1]"),
+        (("path", "id"), "id"),
+        (("header", "if-match"), "If-Match"),
+        (("header", "idempotency-key"), "Idempotency-Key"),
+    ],
+)
+def test_a_field_is_named_as_the_client_sends_it(
+    location: tuple[str | int, ...], field: str
+) -> None:
+    assert field_name(location) == field

@@ -9,7 +9,7 @@ import pytest
 from {{ cookiecutter.package_name }}.shared_kernel.application.request_context import (
     current_request_id,
 )
-from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.structured_logging import (
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.observability.structured_logging import (
     configure_logging,
 )
 
@@ -17,13 +17,10 @@ DSN = "postgresql://app:s3cret-pa55@db.internal:5432/orders"
 
 
 @pytest.fixture(autouse=True)
-def restore_logging() -> Iterator[None]:
-    handlers, level = logging.root.handlers[:], logging.root.level
+def no_request(restored_logging: None) -> Iterator[None]:
     token = current_request_id.set(None)
     yield
     current_request_id.reset(token)
-    logging.root.handlers[:] = handlers
-    logging.root.setLevel(level)
 
 
 def test_a_production_line_is_json_with_the_request_id(capfd: pytest.CaptureFixture[str]) -> None:

@@ -23,6 +23,8 @@ def bootstraps() -> Iterator[ModuleType]:
 
 
 def import_models() -> None:
-    """Register every context's tables on the shared metadata (Alembic needs them all)."""
+    """Register every table on the shared metadata (Alembic needs them all): the shared
+    kernel's and every context's."""
+    importlib.import_module("..shared_kernel.infrastructure.idempotency", __package__)
     for name in discover():
         importlib.import_module(f"{__package__}.{name}.infrastructure.models")

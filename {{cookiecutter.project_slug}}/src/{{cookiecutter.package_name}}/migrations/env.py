@@ -2,7 +2,7 @@ import asyncio
 from logging.config import fileConfig
 
 from alembic import context
-from sqlalchemy import Connection, pool
+from sqlalchemy import Connection, Engine, pool
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database import (
@@ -53,7 +53,11 @@ if context.is_offline_mode():
     )
     with context.begin_transaction():
         context.run_migrations()
-elif (connection := config.attributes.get("connection")) is not None:
-    run_migrations(connection)
+elif isinstance(connectable := config.attributes.get("connection"), Engine):
+    # An engine, as test tools such as pytest-alembic pass: one connection of its own.
+    with connectable.connect() as connection:
+        run_migrations(connection)
+elif connectable is not None:
+    run_migrations(connectable)
 else:
     asyncio.run(run_migrations_online())

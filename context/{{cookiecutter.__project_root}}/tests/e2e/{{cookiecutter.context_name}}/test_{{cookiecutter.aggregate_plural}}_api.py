@@ -37,7 +37,7 @@ async def test_an_invalid_body_is_a_422_problem_naming_the_field(client: AsyncCl
     assert response.headers["content-type"] == PROBLEM_JSON
     problem = response.json()
     assert problem["status"] == 422
-    assert [error["field"] for error in problem["errors"]] == ["body.title"]
+    assert [error["field"] for error in problem["errors"]] == ["title"]
 
 
 async def test_a_blank_title_refused_by_the_domain_is_a_422_naming_title(
@@ -132,12 +132,12 @@ async def test_next_cursor_walks_the_rest_by_keyset(client: AsyncClient) -> None
 @pytest.mark.parametrize(
     ("params", "field", "named"),
     [
-        ({"sort": "password"}, "query.sort", "sort"),
-        ({"filter": "password:eq:x"}, "query.filter", "password"),
-        ({"filter": "title:like:x"}, "query.filter", "like"),
-        ({"filter": "created_at:gt:yesterday"}, "query.filter", "created_at"),
-        ({"filter": "status:contains:o"}, "query.filter", "status"),
-        ({"after": "forged"}, "cursor", "cursor"),
+        ({"sort": "password"}, "sort", "sort"),
+        ({"filter": "password:eq:x"}, "filter", "password"),
+        ({"filter": "title:like:x"}, "filter", "like"),
+        ({"filter": "created_at:gt:yesterday"}, "filter", "created_at"),
+        ({"filter": "status:contains:o"}, "filter", "status"),
+        ({"after": "forged"}, "after", "cursor"),
     ],
 )
 async def test_an_unknown_field_operator_or_value_is_a_422_naming_it(
@@ -185,3 +185,54 @@ async def test_an_if_match_that_is_no_version_is_a_412(client: AsyncClient) -> N
 
     assert response.status_code == 412
     assert (await client.get(url)).json()["title"] == "Write docs"
+
+
+async def test_a_method_the_path_does_not_take_is_a_405_naming_the_allowed_ones(
+    client: AsyncClient,
+) -> None:
+    response = await client.put(f"/{{ cookiecutter.__url_path }}/{uuid4()}", json={"title": "x"})
+
+    assert response.status_code == 405
+    assert response.headers["content-type"] == PROBLEM_JSON
+    assert set(response.headers["allow"].split(", ")) == {"GET", "PATCH", "DELETE"}
+
+
+async def test_a_204_has_no_content_type(client: AsyncClient) -> None:
+    created = await create(client)
+
+    deleted = await client.delete(f"/{{ cookiecutter.__url_path }}/{created['id']}")
+
+    assert deleted.status_code == 204
+    assert "content-type" not in deleted.headers
+    assert deleted.content == b""
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "sent", "field"),
+    [
+        ("GET", "/{{ cookiecutter.__url_path }}/not-a-uuid", {}, "id"),
+        ("GET", "/{{ cookiecutter.__url_path }}", {"params": {"limit": "0"}}, "limit"),
+        ("PATCH", "/{{ cookiecutter.__url_path }}/{id}", {"headers": {"If-Match": "3"}}, "If-Match"),
+    ],
+)
+async def test_an_invalid_parameter_is_named_as_the_client_sends_it(
+    client: AsyncClient, method: str, path: str, sent: dict[str, dict[str, str]], field: str
+) -> None:
+    created = await create(client)
+    url = path.format(id=created["id"])
+
+    params, headers = sent.get("params"), sent.get("headers")
+    response = await client.request(method, url, params=params, headers=headers, json={})
+
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == [field]
+
+
+@pytest.mark.parametrize("title", ["\u00a0\u2003", "a\u0000b"])
+async def test_a_title_the_schema_refuses_is_a_422_naming_title(
+    client: AsyncClient, title: str
+) -> None:
+    response = await client.post("/{{ cookiecutter.__url_path }}", json={"title": title})
+
+    assert response.status_code == 422
+    assert [error["field"] for error in response.json()["errors"]] == ["title"]

@@ -149,7 +149,10 @@ def test_offset_pages_with_and_without_the_total(
     assert (titles(list(last.items)), last.total, last.next_cursor) == (["e"], None, None)
 
 
-@pytest.mark.parametrize("sort", [BY_TITLE, NEWEST_FIRST, None], ids=str)
+BY_STATUS = Sort({{ cookiecutter.__aggregate_class }}Field.STATUS, descending=True)
+
+
+@pytest.mark.parametrize("sort", [BY_TITLE, NEWEST_FIRST, BY_STATUS, None], ids=str)
 def test_keyset_pages_walk_every_row_once_in_order(
     repository: I{{ cookiecutter.__aggregate_class }}Repository, sort: Sort[{{ cookiecutter.__aggregate_class }}Field] | None
 ) -> None:
@@ -186,18 +189,26 @@ def test_a_row_inserted_behind_the_cursor_does_not_shift_the_next_page(
     assert titles(list(second.items)) == ["f", "h"]
 
 
-def test_a_cursor_of_another_sort_or_a_forged_one_is_refused(
+def test_a_cursor_of_another_sort_or_other_filters_or_a_forged_one_is_refused(
     repository: I{{ cookiecutter.__aggregate_class }}Repository,
 ) -> None:
     stored(repository, "a", "b", "c")
     cursor = repository.page_after(None, 1, sort=BY_TITLE).next_cursor
+    still_open = Filter(
+        {{ cookiecutter.__aggregate_class }}Field.STATUS,
+        Operator.EQ,
+        {{ cookiecutter.__aggregate_class }}Status.OPEN,
+    )
 
     with pytest.raises(InvalidValueError, match="belongs to sort") as other_sort:
         repository.page_after(cursor, 1, sort=NEWEST_FIRST)
+    with pytest.raises(InvalidValueError, match="other filters") as other_filters:
+        repository.page_after(cursor, 1, Specification.where(still_open), sort=BY_TITLE)
     with pytest.raises(InvalidValueError) as forged:
         repository.page_after("not-a-cursor", 1, sort=BY_TITLE)
 
-    assert other_sort.value.field == forged.value.field == "cursor"
+    fields = {other_sort.value.field, other_filters.value.field, forged.value.field}
+    assert fields == {"after"}
 
 
 def test_stream_yields_every_match_across_batches(

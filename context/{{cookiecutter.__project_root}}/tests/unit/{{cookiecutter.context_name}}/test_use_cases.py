@@ -110,13 +110,14 @@ def test_a_change_based_on_an_old_version_is_refused_and_nothing_changes(
 ) -> None:
     created = Create{{ cookiecutter.__aggregate_class }}Handler(uow)(Create{{ cookiecutter.__aggregate_class }}(title="t"))
     update = Update{{ cookiecutter.__aggregate_class }}Handler(uow)
-    update(Update{{ cookiecutter.__aggregate_class }}(created.id, title="first", expected_version=1))
+    seen = frozenset({1})
+    update(Update{{ cookiecutter.__aggregate_class }}(created.id, title="first", expected_versions=seen))
 
     with pytest.raises(VersionMismatchError):
-        update(Update{{ cookiecutter.__aggregate_class }}(created.id, title="second", expected_version=1))
+        update(Update{{ cookiecutter.__aggregate_class }}(created.id, title="second", expected_versions=seen))
     delete = Delete{{ cookiecutter.__aggregate_class }}Handler(uow)
     with pytest.raises(VersionMismatchError):
-        delete(Delete{{ cookiecutter.__aggregate_class }}(created.id, expected_version=1))
+        delete(Delete{{ cookiecutter.__aggregate_class }}(created.id, expected_versions=seen))
 
     assert uow.repository.get(created.id).title == "first"
 
@@ -131,6 +132,22 @@ def test_import_stores_every_row_or_none(uow: FakeUnitOfWork) -> None:
 
     assert imported == 2
     assert len(uow.repository.rows) == 2
+
+
+def test_import_takes_rows_as_they_come_and_numbers_them_across_batches(
+    uow: FakeUnitOfWork,
+) -> None:
+    importer = Import{{ cookiecutter.__aggregates_class }}Handler(uow)
+    streamed = (Create{{ cookiecutter.__aggregate_class }}(title=f"t{number}") for number in range(5))
+    imported = importer(Import{{ cookiecutter.__aggregates_class }}(streamed, batch_size=2))
+
+    fine = Create{{ cookiecutter.__aggregate_class }}(title="fine")
+    bad_fifth = [fine, fine, fine, fine, Create{{ cookiecutter.__aggregate_class }}(title=" ")]
+    with pytest.raises(InvalidValueError, match="row 5: the title"):
+        importer(Import{{ cookiecutter.__aggregates_class }}(bad_fifth, batch_size=2))
+
+    assert imported == 5
+    assert uow.rollbacks == 1
 
 
 def test_list_filters_by_status_and_pages(uow: FakeUnitOfWork) -> None:

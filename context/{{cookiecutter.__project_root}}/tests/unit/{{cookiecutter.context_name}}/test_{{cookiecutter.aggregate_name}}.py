@@ -1,6 +1,11 @@
 import pytest
 
+from {{ cookiecutter.__package_name }}.shared_kernel.domain.errors import (
+    InvalidValueError,
+)
+
 from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.domain.entities import (
+    DESCRIPTION_MAX_LENGTH,
     {{ cookiecutter.__aggregate_class }},
     {{ cookiecutter.__aggregate_class }}Status,
 )
@@ -28,6 +33,35 @@ def test_a_blank_or_overlong_title_is_refused(title: str) -> None:
         {{ cookiecutter.__aggregate_class }}(title=title)
 
     assert refused.value.field == "title"
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "field"),
+    [
+        ("a\x00b", "", "title"),
+        ("\ud800", "", "title"),
+        ("t", "a\x00b", "description"),
+        ("t", "x" * (DESCRIPTION_MAX_LENGTH + 1), "description"),
+    ],
+)
+def test_text_the_database_cannot_store_or_an_overlong_description_is_refused(
+    title: str, description: str, field: str
+) -> None:
+    entity = {{ cookiecutter.__aggregate_class }}(title="t")
+    change = entity.rename if field == "title" else entity.describe
+    with pytest.raises(InvalidValueError) as created:
+        {{ cookiecutter.__aggregate_class }}(title=title, description=description)
+    with pytest.raises(InvalidValueError) as changed:
+        change(title if field == "title" else description)
+
+    assert created.value.field == changed.value.field == field
+    assert (entity.title, entity.description) == ("t", "")
+
+
+def test_a_description_of_the_maximum_length_is_kept() -> None:
+    description = "x" * DESCRIPTION_MAX_LENGTH
+
+    assert {{ cookiecutter.__aggregate_class }}(title="t", description=description).description == description
 
 
 def test_it_moves_from_open_to_in_progress_to_done() -> None:

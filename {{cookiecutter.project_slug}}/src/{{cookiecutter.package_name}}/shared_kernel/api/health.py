@@ -1,3 +1,4 @@
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
@@ -6,6 +7,9 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 logger = logging.getLogger(__name__)
+
+# A probe gives up after this long: a hung database makes the service unready, not the probe.
+READINESS_TIMEOUT_SECONDS = 1.0
 
 
 def health_router(check_database: Callable[[], Awaitable[None]]) -> APIRouter:
@@ -20,7 +24,8 @@ def health_router(check_database: Callable[[], Awaitable[None]]) -> APIRouter:
     async def ready() -> JSONResponse:
         """The service can take traffic: the database answers."""
         try:
-            await check_database()
+            async with asyncio.timeout(READINESS_TIMEOUT_SECONDS):
+                await check_database()
         except Exception as error:
             logger.warning("readiness check failed: %s", type(error).__name__)
             return JSONResponse(

@@ -3,11 +3,12 @@
 An error about values names them in `errors`, one `{"field", "message"}` per field: the field
 of an `InvalidValueError` (a `MissingReferenceError` too), each column of a
 `UniqueViolationError`, and the rule of a `CheckViolationError` (as its `field`, so a client
-reads every such error one way).
+reads every such error one way). Fields are named as the client sends them (`field_name`).
+A body that is not JSON is a 400 naming `body`, one whose media type is not JSON a 415.
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from http import HTTPStatus
 from typing import Any, TypeVar
 
@@ -15,8 +16,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
-from ..application.request_context import current_request_id
+from ..application.errors import ServiceUnavailableError
 from ..domain.errors import (
     CheckViolationError,
     ConflictError,
@@ -26,7 +28,6 @@ from ..domain.errors import (
     UniqueViolationError,
     VersionMismatchError,
 )
-from .request_id import HEADER as REQUEST_ID_HEADER
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ E = TypeVar("E", bound=Exception)
 PROBLEM_JSON = "application/problem+json"
 UNPROCESSABLE = HTTPStatus(422)  # named UNPROCESSABLE_CONTENT from Python 3.13 on
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 _STATUS_BY_ERROR: list[tuple[type[DomainError], HTTPStatus]] = [
     (NotFoundError, HTTPStatus.NOT_FOUND),
     (InvalidValueError, UNPROCESSABLE),
@@ -71,28 +73,72 @@ def _domain_error(request: Request, error: DomainError) -> JSONResponse:
 
 
 def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
-    errors = [
-        _field_error(".".join(str(part) for part in item["loc"]), item["msg"])
-        for item in error.errors()
-    ]
+    if isinstance(error.body, bytes):
+        # The framework leaves a body it did not parse as JSON as bytes: its media type is
+        # not JSON.
+        sent = request.headers.get("content-type")
+        detail = "the body must be application/json" + (f", not {sent}" if sent else "")
+        return problem(request, HTTPStatus.UNSUPPORTED_MEDIA_TYPE, detail)
+    if any(item["type"] == "json_invalid" for item in error.errors()):
+        return _unreadable_body(request, "the body is not valid JSON")
+    errors = [_field_error(field_name(item["loc"]), item["msg"]) for item in error.errors()]
     fields = ", ".join(entry["field"] for entry in errors)
     return problem(request, UNPROCESSABLE, f"invalid request: {fields}", errors=errors)
 
 
+def field_name(location: Sequence[str | int]) -> str:
+    """A field as the client sends it: `title`, `lines[2].quantity`, `limit`, `If-Match`;
+    the body as a whole is `body`."""
+    where, *path = location
+    if where == "header" and path:
+        return "-".join(part.capitalize() for part in str(path[0]).split("-"))
+    name = ""
+    for part in path:
+        name += f"[{part}]" if isinstance(part, int) else f".{part}" if name else str(part)
+    return name or str(where)
+
+
+def _unreadable_body(request: Request, detail: str) -> JSONResponse:
+    status = HTTPStatus.BAD_REQUEST
+    return problem(request, status, detail, errors=[_field_error("body", detail)])
+
+
 def _http_error(request: Request, error: HTTPException) -> JSONResponse:
+    if error.status_code == HTTPStatus.BAD_REQUEST and isinstance(error.__cause__, ValueError):
+        # What the framework raises for a body it cannot decode (not UTF-8, say): the same
+        # answer as for malformed JSON.
+        return _unreadable_body(request, "the body is not valid JSON")
     status = HTTPStatus(error.status_code)
     detail = error.detail if isinstance(error.detail, str) else status.description
-    return problem(request, status, detail)
+    response = problem(request, status, detail)
+    # Such as Connection: close on a 413.
+    response.headers.update(error.headers or {})
+    if status is HTTPStatus.METHOD_NOT_ALLOWED:
+        response.headers["Allow"] = ", ".join(_allowed_methods(request))
+    return response
 
 
-def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
-    # The client gets no internals (SQL, stack, connection strings); the log keeps them.
-    logger.exception("unhandled error on %s %s", request.method, request.url.path)
-    status = HTTPStatus.INTERNAL_SERVER_ERROR
-    response = problem(request, status, "the server failed to handle this request")
-    # This handler answers from outside every middleware, the request-id one included.
-    if request_id := current_request_id.get():
-        response.headers[REQUEST_ID_HEADER] = request_id
+def _allowed_methods(request: Request) -> list[str]:
+    """The methods this path takes. The router names only those of the first route that
+    matches the path, while each method of a path is a route of its own."""
+
+    def takes(method: str) -> bool:
+        scope = {**request.scope, "method": method}
+        return any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes)
+
+    return [method for method in _METHODS if takes(method)]
+
+
+# Seconds a client waits before it retries while the database is unavailable.
+RETRY_AFTER_SECONDS = 5
+
+
+def _service_unavailable(request: Request, error: ServiceUnavailableError) -> JSONResponse:
+    # The cause is logged by its class alone: a driver's message can quote the values sent.
+    cause = type(error.__cause__ or error).__name__
+    logger.warning("database unavailable on %s %s: %s", request.method, request.url.path, cause)
+    response = problem(request, HTTPStatus.SERVICE_UNAVAILABLE, str(error))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 
 
@@ -104,7 +150,7 @@ def install_problem_details(app: FastAPI) -> None:
     _handle(app, DomainError, _domain_error)
     _handle(app, RequestValidationError, _validation_error)
     _handle(app, HTTPException, _http_error)
-    _handle(app, Exception, _unexpected_error)
+    _handle(app, ServiceUnavailableError, _service_unavailable)
 
 
 def _handle(app: FastAPI, kind: type[E], respond: Callable[[Request, E], JSONResponse]) -> None:

@@ -1,6 +1,8 @@
 """Filters, sorts and ETags from HTTP, parsed into the application's typed objects.
 
-Only fields of the resource's field enum are accepted; anything else is a 422 naming it.
+Only fields of the resource's field enum are accepted; anything else is a 422 naming the
+parameter. A filter's value must be one the column can hold (see `domain.storable`): no NUL in
+text, a datetime within years 1 to 9999 in UTC (one without a time zone is taken as UTC).
 """
 
 import re
@@ -9,7 +11,6 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
-from starlette.exceptions import HTTPException
 
 from ..domain.errors import InvalidValueError
 from ..domain.pagination import Sort
@@ -18,11 +19,18 @@ from ..domain.specification import Filter, Operator, Specification
 F = TypeVar("F", bound=StrEnum)
 
 FILTER_SYNTAX = "field:operator:value, such as status:eq:open or title:contains:docs"
-ETAG = re.compile(r'^"(?P<version>\d+)"$')
+# RFC 9110: If-Match = "*" / #entity-tag; entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE. A list
+# may hold empty elements, which count for nothing. The API documents the header with it.
+ENTITY_TAG = r'(?:W/)?"[\x21\x23-\x7e\x80-\xff]*"'
+IF_MATCH_PATTERN = rf"^[ \t]*(?:\*|(?:{ENTITY_TAG})?(?:[ \t]*,[ \t]*(?:{ENTITY_TAG})?)*)[ \t]*$"
+_IF_MATCH = re.compile(IF_MATCH_PATTERN)
+_TAG = re.compile(r'(?P<weak>W/)?"(?P<opaque>[^"]*)"')
+# What `etag` makes of a version (a bigint): no sign, no leading zero, at most 19 digits.
+_VERSION = re.compile(r"0|[1-9][0-9]{0,18}")
 
 
 def parse_filters(
-    raw: Sequence[str], fields: Mapping[F, Any], parameter: str = "query.filter"
+    raw: Sequence[str], fields: Mapping[F, Any], parameter: str = "filter"
 ) -> Specification[F]:
     """`field:operator:value` strings (`in` takes comma-separated values) into a
     specification; `fields` maps each filterable field to the type of its values."""
@@ -54,9 +62,11 @@ def _parse_filter(text: str, fields: Mapping[F, Any], parameter: str) -> Filter[
     except ValidationError as error:
         message = error.errors()[0]["msg"]
         raise InvalidValueError(parameter, f"{name}: {value!r} is not valid: {message}") from error
+    except InvalidValueError as error:  # a value no column can hold
+        raise InvalidValueError(parameter, f"{name}: {error}") from error
 
 
-def parse_sort(raw: str, fields: type[F], parameter: str = "query.sort") -> Sort[F]:
+def parse_sort(raw: str, fields: type[F], parameter: str = "sort") -> Sort[F]:
     """`field` or `-field` (descending)."""
     name = raw.removeprefix("-")
     if name not in {field.value for field in fields}:
@@ -70,10 +80,24 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def expected_version(if_match: str | None) -> int | None:
-    """The version an `If-Match` header asks for; None when absent or `*`."""
-    if if_match is None or if_match.strip() == "*":
+def expected_versions(if_match: str | None) -> frozenset[int] | None:
+    """The versions an `If-Match` header (RFC 9110 section 13.1.1) accepts; None when it is
+    absent or `*`, which any current representation matches (a missing entity is a 404 before
+    preconditions count).
+
+    A list accepts any of its tags. Comparison is strong: a weak tag (`W/"1"`) accepts no
+    version, nor does a tag that `etag` never makes ("01", "x", a hundred digits); a list that
+    accepts none is a 412 once the entity is found. A header that is not `*` or a list of
+    entity tags at all is an invalid value, a 422 naming `If-Match`.
+    """
+    if if_match is None:
         return None
-    if match := ETAG.match(if_match.strip()):
-        return int(match["version"])
-    raise HTTPException(412, f"If-Match {if_match!r} matches no version of this resource")
+    if not _IF_MATCH.fullmatch(if_match):
+        raise InvalidValueError("If-Match", 'If-Match must be * or entity tags such as "3"')
+    if if_match.strip(" \t") == "*":
+        return None
+    return frozenset(
+        int(tag["opaque"])
+        for tag in _TAG.finditer(if_match)
+        if not tag["weak"] and _VERSION.fullmatch(tag["opaque"])
+    )

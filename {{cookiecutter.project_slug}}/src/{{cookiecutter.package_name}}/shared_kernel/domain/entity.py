@@ -1,3 +1,4 @@
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
@@ -33,9 +34,10 @@ class Entity:
     id: UUID = field(default_factory=new_id)
     version: int = 0
 
-    def check_version(self, expected: int | None) -> None:
-        """Refuse to go on when the caller saw another version (None: no expectation)."""
-        if expected is not None and expected != self.version:
+    def check_version(self, expected: Collection[int] | None) -> None:
+        """Refuse to go on unless the entity is at one of the `expected` versions, those the
+        caller accepts (an HTTP `If-Match` list); None accepts any, an empty one none."""
+        if expected is not None and self.version not in expected:
             raise VersionMismatchError(type(self).__name__, self.id, expected, self.version)
 
     def __eq__(self, other: object) -> bool:

@@ -1,5 +1,7 @@
 """Errors with business meaning. The API turns each kind into one HTTP status."""
 
+from collections.abc import Collection
+
 
 class DomainError(Exception):
     """Base of every error a client can act on."""
@@ -34,15 +36,18 @@ class ConcurrencyConflictError(ConflictError):
 
 
 class VersionMismatchError(ConflictError):
-    """The caller expected another version (an HTTP `If-Match` that no longer holds)."""
+    """The caller expected other versions (an HTTP `If-Match` that does not hold)."""
 
-    def __init__(self, entity: str, entity_id: object, expected: int, current: int) -> None:
+    def __init__(
+        self, entity: str, entity_id: object, expected: Collection[int], current: int
+    ) -> None:
+        named = " or ".join(str(version) for version in sorted(expected)) or "the one asked for"
         super().__init__(
-            f"{entity} {entity_id} is at version {current}, not {expected}; read it again"
+            f"{entity} {entity_id} is at version {current}, not {named}; read it again"
         )
         self.entity = entity
         self.entity_id = entity_id
-        self.expected = expected
+        self.expected = frozenset(expected)
         self.current = current
 
 

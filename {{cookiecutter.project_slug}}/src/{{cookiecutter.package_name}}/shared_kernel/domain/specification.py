@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Generic, Self, TypeVar
 
+from .storable import storable
+
 F = TypeVar("F", bound=StrEnum)
 
 
@@ -49,6 +51,10 @@ class Filter(Generic[F]):
     field: F
     operator: Operator
     value: object  # a collection for IN
+
+    def __post_init__(self) -> None:
+        # Only a value a column can hold can be compared with one (datetimes become UTC).
+        object.__setattr__(self, "value", storable(self.field.value, self.value))
 
     def matches(self, candidate: object) -> bool:
         return _COMPARISONS[self.operator](getattr(candidate, self.field.value), self.value)

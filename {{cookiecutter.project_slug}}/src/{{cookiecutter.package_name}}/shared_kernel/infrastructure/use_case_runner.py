@@ -2,13 +2,19 @@
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from datetime import timedelta
 from typing import Generic, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session
 
+from ..application.idempotency import IdempotentRequest, run_once
+from .idempotency import SqlIdempotencyRecords
+from .outages import is_outage, translate_outages
 from .session_scope import current_scope, current_session
+from .unit_of_work import SqlAlchemyUnitOfWork
 
 Port = TypeVar("Port")
+UoW = TypeVar("UoW", bound=SqlAlchemyUnitOfWork)
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -19,6 +25,8 @@ class AsyncUseCaseRunner(Generic[Port]):
     Repositories and use cases are written once against `sqlalchemy.orm.Session`; under asyncpg
     every statement they issue is awaited through the greenlet that `run_sync` starts. So no
     I/O other than the database's may happen inside a use case: it would block the event loop.
+
+    A database that is down, hung or overloaded leaves as `ServiceUnavailableError`.
     """
 
     def __init__(self, port: Callable[[Session], Port]) -> None:
@@ -27,7 +35,8 @@ class AsyncUseCaseRunner(Generic[Port]):
     async def __call__(
         self, handler: Callable[[Port], Callable[P, R]], /, *args: P.args, **kwargs: P.kwargs
     ) -> R:
-        return await current_session().run_sync(self.run, handler, *args, **kwargs)
+        with translate_outages():
+            return await current_session().run_sync(self.run, handler, *args, **kwargs)
 
     def run(
         self,
@@ -39,6 +48,12 @@ class AsyncUseCaseRunner(Generic[Port]):
     ) -> R:
         try:
             return handler(self._port(session))(*args, **kwargs)
+        except Exception as error:
+            if is_outage(error):
+                # A connection that did not answer is dropped, not reset: its ROLLBACK would
+                # wait as long again before the client gets its answer.
+                session.invalidate()
+            raise
         finally:
             # No transaction outlives its handler: after a read, the connection goes back to
             # the pool now, not once the response has been sent.
@@ -57,8 +72,42 @@ class AsyncQueryRunner(AsyncUseCaseRunner[Port]):
     async def __call__(
         self, handler: Callable[[Port], Callable[P, R]], /, *args: P.args, **kwargs: P.kwargs
     ) -> R:
-        async with current_scope().read_session(primary=self._primary) as session:
-            return await session.run_sync(self.run, handler, *args, **kwargs)
+        with translate_outages():
+            async with current_scope().read_session(primary=self._primary) as session:
+                return await session.run_sync(self.run, handler, *args, **kwargs)
+
+
+class AsyncIdempotentRunner(AsyncUseCaseRunner[UoW]):
+    """Use cases, each run at most once per idempotency key with `once`.
+
+    The key is claimed, the use case runs and its result is stored in one transaction, inside
+    the same `run_sync` as any use case: a committed change always has its key.
+    """
+
+    def __init__(self, port: Callable[[Session], UoW], key_retention: timedelta) -> None:
+        super().__init__(port)
+        self._key_retention = key_retention
+
+    async def once(
+        self,
+        request: IdempotentRequest | None,
+        result_type: type[R],
+        handler: Callable[[UoW], Callable[P, R]],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> R:
+        if request is None:
+            return await self(handler, *args, **kwargs)
+
+        def at_most_once(uow: UoW) -> Callable[[], R]:
+            records = SqlIdempotencyRecords(uow.session, self._key_retention)
+            use_case = handler(uow)
+            return lambda: run_once(
+                uow, records, request, result_type, lambda: use_case(*args, **kwargs)
+            )
+
+        return await self(at_most_once)
 
 
 class SyncRunner(Generic[Port]):

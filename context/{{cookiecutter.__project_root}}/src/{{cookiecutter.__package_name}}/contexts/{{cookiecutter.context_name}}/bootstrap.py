@@ -5,10 +5,11 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
+from ...settings import Settings
 from ...shared_kernel.infrastructure.database import SyncDatabase
 from ...shared_kernel.infrastructure.use_case_runner import (
+    AsyncIdempotentRunner,
     AsyncQueryRunner,
-    AsyncUseCaseRunner,
     SyncRunner,
 )
 from .api.cli import Runners, add_{{ cookiecutter.aggregate_plural }}_commands
@@ -17,8 +18,9 @@ from .infrastructure.queries import Sql{{ cookiecutter.__aggregate_class }}Queri
 from .infrastructure.unit_of_work import SqlAlchemy{{ cookiecutter.__context_class }}UnitOfWork
 
 
-def install(app: FastAPI) -> None:
-    run = AsyncUseCaseRunner(SqlAlchemy{{ cookiecutter.__context_class }}UnitOfWork)
+def install(app: FastAPI, settings: Settings) -> None:
+    key_retention = settings.idempotency.key_retention
+    run = AsyncIdempotentRunner(SqlAlchemy{{ cookiecutter.__context_class }}UnitOfWork, key_retention)
     read = AsyncQueryRunner(Sql{{ cookiecutter.__aggregate_class }}Queries)
     read_current = AsyncQueryRunner(Sql{{ cookiecutter.__aggregate_class }}Queries, primary=True)
     app.include_router({{ cookiecutter.aggregate_plural }}_router(run, read, read_current))

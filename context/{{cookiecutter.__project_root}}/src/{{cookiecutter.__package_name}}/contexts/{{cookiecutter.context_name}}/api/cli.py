@@ -4,13 +4,13 @@ the HTTP API, on a synchronous engine."""
 import argparse
 import csv
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from ....shared_kernel.api.query_parameters import parse_filters, parse_sort
 from ....shared_kernel.application.use_case_runner import SyncUseCaseRunner
 from ....shared_kernel.domain.errors import DomainError
-from ....shared_kernel.domain.pagination import PageRequest
+from ....shared_kernel.domain.pagination import MAX_LIMIT, PageRequest
 from ..application.commands import (
     Create{{ cookiecutter.__aggregate_class }},
     Import{{ cookiecutter.__aggregates_class }},
@@ -40,7 +40,7 @@ def add_{{ cookiecutter.aggregate_plural }}_commands(
     listing = actions.add_parser("list", help="print {{ cookiecutter.aggregate_plural }}, one per line")
     listing.add_argument("--filter", action="append", default=[], help="such as status:eq:open")
     listing.add_argument("--sort", default="-created_at")
-    listing.add_argument("--limit", type=int, default=50)
+    listing.add_argument("--limit", type=int, default=50, help=f"1 to {MAX_LIMIT}")
     listing.set_defaults(
         execute=lambda arguments: list_{{ cookiecutter.aggregate_plural }}(arguments, runners()),
     )
@@ -69,27 +69,55 @@ def list_{{ cookiecutter.aggregate_plural }}(arguments: argparse.Namespace, runn
 
 def import_{{ cookiecutter.aggregate_plural }}(arguments: argparse.Namespace, runners: Runners) -> int:
     run, _ = runners
-    # The file is read before the transaction opens: no other I/O happens inside one.
     try:
-        rows = _read_rows(arguments.file)
-        imported = run(Import{{ cookiecutter.__aggregates_class }}Handler, Import{{ cookiecutter.__aggregates_class }}(rows))
-    except (OSError, ValueError, DomainError) as error:
+        with arguments.file.open(newline="", encoding="utf-8-sig") as file:
+            records = csv.reader(file)
+            columns = _columns(next(records, None))
+            # The one I/O inside a transaction: the rows are read from the local file as the
+            # import stores them, batch by batch, so memory stays flat however long the file
+            # is, and a bad row anywhere still imports nothing. The synchronous engine has no
+            # event loop to block, and the wait is the disk's, not another service's.
+            command = Import{{ cookiecutter.__aggregates_class }}(_rows(records, columns))
+            imported = run(Import{{ cookiecutter.__aggregates_class }}Handler, command)
+    except (OSError, ValueError, csv.Error, DomainError) as error:
         return _fail(f"{arguments.file}: {error}; nothing was imported")
     print(f"imported {imported} {{ cookiecutter.aggregate_plural }}")
     return 0
 
 
-def _read_rows(path: Path) -> tuple[Create{{ cookiecutter.__aggregate_class }}, ...]:
-    with path.open(newline="", encoding="utf-8") as file:
-        reader = csv.DictReader(file)
-        if reader.fieldnames is None or "title" not in reader.fieldnames:
-            raise ValueError(f"the header must name the columns {', '.join(COLUMNS)}")
-        return tuple(
-            Create{{ cookiecutter.__aggregate_class }}(
-                title=row["title"] or "",
-                description=row.get("description") or "",
-            )
-            for row in reader
+def _columns(header: Sequence[str] | None) -> tuple[str, ...]:
+    """The header's columns: `title`, and any of the others, each once."""
+    names = tuple(header or ())
+    unknown = [name for name in names if name not in COLUMNS]
+    if "title" not in names or unknown or len(set(names)) < len(names):
+        optional = ", ".join(COLUMNS[1:])
+        raise ValueError(f"the header must name title and may name {optional}, once each")
+    return names
+
+
+def _rows(
+    records: Iterator[list[str]],
+    columns: tuple[str, ...],
+) -> Iterator[Create{{ cookiecutter.__aggregate_class }}]:
+    """One command per record (blank lines skipped), numbered as the import numbers them."""
+    number = 0
+    while True:
+        try:
+            record = next(records, None)
+        except (csv.Error, UnicodeDecodeError) as error:
+            raise ValueError(f"row {number + 1}: {error}") from error
+        if record is None:
+            return
+        if not record:
+            continue
+        number += 1
+        if len(record) != len(columns):
+            counts = f"the header names {len(columns)} fields, this row has {len(record)}"
+            raise ValueError(f"row {number}: {counts}")
+        values = dict(zip(columns, record, strict=True))
+        yield Create{{ cookiecutter.__aggregate_class }}(
+            title=values["title"],
+            description=values.get("description", ""),
         )
 
 

@@ -5,15 +5,19 @@ from uuid import UUID
 
 from fastapi import APIRouter, Header, Query, Response
 
+from ....shared_kernel.api.idempotency import Idempotency
+from ....shared_kernel.api.openapi import links_by_id, problem_responses
 from ....shared_kernel.api.query_parameters import (
+    IF_MATCH_PATTERN,
     etag,
-    expected_version,
+    expected_versions,
     parse_filters,
     parse_sort,
 )
+from ....shared_kernel.application.idempotency import IdempotentUseCaseRunner
 from ....shared_kernel.application.use_case_runner import UseCaseRunner
 from ....shared_kernel.domain.errors import InvalidValueError
-from ....shared_kernel.domain.pagination import PageRequest
+from ....shared_kernel.domain.pagination import MAX_LIMIT, MAX_OFFSET, PageRequest
 from ..application.commands import (
     Create{{ cookiecutter.__aggregate_class }},
     Delete{{ cookiecutter.__aggregate_class }},
@@ -48,56 +52,104 @@ FILTERS: dict[{{ cookiecutter.__aggregate_class }}Field, Any] = {
     {{ cookiecutter.__aggregate_class }}Field.UPDATED_AT: datetime,
 }
 SORT_DESCRIPTION = f"One of {', '.join({{ cookiecutter.__aggregate_class }}Field)}; a leading - sorts descending."
-NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {"description": "No {{ cookiecutter.__aggregate_label }} has this id."},
+# Documented for clients; `parse_sort` refuses anything else with a 422 naming the fields.
+SORT_PATTERN = f"^-?({'|'.join({{ cookiecutter.__aggregate_class }}Field)})$"
+NOT_FOUND = {404: "No {{ cookiecutter.__aggregate_label }} has this id."}
+LISTED = problem_responses(503)
+READ = problem_responses(404, 503, descriptions=NOT_FOUND)
+CHANGED = problem_responses(404, 409, 412, 503, descriptions=NOT_FOUND)
+ETAG: dict[str, Any] = {
+    "ETag": {
+        "description": 'The version read, such as "3"; send it back in If-Match.',
+        "required": True,
+        "schema": {"type": "string", "pattern": '^"[0-9]+"$'},
+    },
 }
-PROBLEMS: dict[int | str, dict[str, Any]] = {
-    **NOT_FOUND,
-    409: {"description": "The change conflicts with the current state or a concurrent change."},
-    412: {"description": "If-Match names a version that is no longer current."},
+# A created {{ cookiecutter.__aggregate_label }}'s id leads to everything that can be done with it.
+CREATED: dict[int | str, dict[str, Any]] = {
+    201: {
+        "headers": {
+            **ETAG,
+            "Location": {
+                "description": "The path of the new {{ cookiecutter.__aggregate_label }}.",
+                "required": True,
+                "schema": {"type": "string"},
+            },
+        },
+        "links": links_by_id(
+            "get_{{ cookiecutter.aggregate_name }}",
+            "update_{{ cookiecutter.aggregate_name }}",
+            "move_{{ cookiecutter.aggregate_name }}",
+            "delete_{{ cookiecutter.aggregate_name }}",
+        ),
+    },
+    **LISTED,
 }
+WITH_ETAG: dict[int | str, dict[str, Any]] = {200: {"headers": ETAG}}
 IfMatch = Annotated[
     str | None,
-    Header(description='The ETag last read, such as "3": the change applies only to it.'),
+    Header(
+        description='The ETag last read, such as "3": the change applies only to it. '
+        "`*` or a list of ETags; a weak one (W/) never matches.",
+        pattern=IF_MATCH_PATTERN,
+        examples=['"3"'],
+    ),
 ]
 
 
 def {{ cookiecutter.aggregate_plural }}_router(
-    run: UseCaseRunner[{{ cookiecutter.__context_class }}UnitOfWork],
+    run: IdempotentUseCaseRunner[{{ cookiecutter.__context_class }}UnitOfWork],
     read: UseCaseRunner[{{ cookiecutter.__aggregate_class }}Queries],
     read_current: UseCaseRunner[{{ cookiecutter.__aggregate_class }}Queries],
 ) -> APIRouter:
-    """`run` runs use cases; `read` lists (on a replica when there is one); `read_current`
-    reads what must be current, such as the version a client will send back in If-Match."""
+    """`run` runs use cases (`run.once`: at most once per Idempotency-Key); `read` lists (on
+    a replica when there is one); `read_current` reads what must be current, such as the
+    version a client will send back in If-Match."""
     router = APIRouter(prefix="/{{ cookiecutter.__url_path }}", tags=["{{ cookiecutter.__url_path }}"])
 
     def respond(dto: {{ cookiecutter.__aggregate_class }}DTO, response: Response) -> {{ cookiecutter.__aggregate_class }}Response:
         response.headers["ETag"] = etag(dto.version)
         return {{ cookiecutter.__aggregate_class }}Response.model_validate(dto)
 
-    @router.post("", status_code=HTTPStatus.CREATED)
+    @router.post(
+        "",
+        status_code=HTTPStatus.CREATED,
+        responses=CREATED,
+        operation_id="create_{{ cookiecutter.aggregate_name }}",
+    )
     async def create(
         body: {{ cookiecutter.__aggregate_class }}Create,
         response: Response,
+        idempotency: Idempotency,
     ) -> {{ cookiecutter.__aggregate_class }}Response:
         command = Create{{ cookiecutter.__aggregate_class }}(title=body.title, description=body.description)
-        created = await run(Create{{ cookiecutter.__aggregate_class }}Handler, command)
+        created = await run.once(
+            idempotency,
+            {{ cookiecutter.__aggregate_class }}DTO,
+            Create{{ cookiecutter.__aggregate_class }}Handler,
+            command,
+        )
         response.headers["Location"] = f"{router.prefix}/{created.id}"
         return respond(created, response)
 
-    @router.get("")
+    @router.get("", responses=LISTED, operation_id="list_{{ cookiecutter.aggregate_plural }}")
     async def list_{{ cookiecutter.aggregate_plural }}(
         filters: Annotated[
             list[str] | None,
             Query(alias="filter", description="field:operator:value, such as status:eq:open."),
         ] = None,
-        sort: Annotated[str, Query(description=SORT_DESCRIPTION)] = "-created_at",
-        limit: Annotated[int, Query(ge=1, le=100)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        sort: Annotated[
+            str, Query(description=SORT_DESCRIPTION, json_schema_extra={"pattern": SORT_PATTERN})
+        ] = "-created_at",
+        limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+        offset: Annotated[
+            int,
+            Query(ge=0, le=MAX_OFFSET, description="Rows to skip; go deeper with next_cursor."),
+        ] = 0,
         after: Annotated[str | None, Query(description="A next_cursor from a page.")] = None,
     ) -> {{ cookiecutter.__aggregate_class }}Page:
         if after is not None and offset:
-            raise InvalidValueError("query.after", "give either after or offset, not both")
+            raise InvalidValueError("after", "give either after or offset, not both")
         query = List{{ cookiecutter.__aggregates_class }}(
             spec=parse_filters(filters or [], FILTERS),
             sort=parse_sort(sort, {{ cookiecutter.__aggregate_class }}Field),
@@ -107,11 +159,19 @@ def {{ cookiecutter.aggregate_plural }}_router(
         page = await read(List{{ cookiecutter.__aggregates_class }}Handler, query)
         return {{ cookiecutter.__aggregate_class }}Page.model_validate(page)
 
-    @router.get("/{id}", responses=NOT_FOUND)
+    @router.get(
+        "/{id}",
+        responses={**READ, **WITH_ETAG},
+        operation_id="get_{{ cookiecutter.aggregate_name }}",
+    )
     async def get(id: UUID, response: Response) -> {{ cookiecutter.__aggregate_class }}Response:
         return respond(await read_current(Get{{ cookiecutter.__aggregate_class }}Handler, id), response)
 
-    @router.patch("/{id}", responses=PROBLEMS)
+    @router.patch(
+        "/{id}",
+        responses={**CHANGED, **WITH_ETAG},
+        operation_id="update_{{ cookiecutter.aggregate_name }}",
+    )
     async def update(
         id: UUID, body: {{ cookiecutter.__aggregate_class }}Update, response: Response, if_match: IfMatch = None
     ) -> {{ cookiecutter.__aggregate_class }}Response:
@@ -119,21 +179,42 @@ def {{ cookiecutter.aggregate_plural }}_router(
             id,
             body.title,
             body.description,
-            expected_version(if_match),
+            expected_versions(if_match),
         )
         return respond(await run(Update{{ cookiecutter.__aggregate_class }}Handler, command), response)
 
-    @router.post("/{id}/status", responses=PROBLEMS)
+    @router.post(
+        "/{id}/status",
+        responses={**CHANGED, **WITH_ETAG},
+        operation_id="move_{{ cookiecutter.aggregate_name }}",
+    )
     async def move(
-        id: UUID, body: {{ cookiecutter.__aggregate_class }}Move, response: Response, if_match: IfMatch = None
+        id: UUID,
+        body: {{ cookiecutter.__aggregate_class }}Move,
+        response: Response,
+        idempotency: Idempotency,
+        if_match: IfMatch = None,
     ) -> {{ cookiecutter.__aggregate_class }}Response:
         """Move along open -> in_progress -> done; in_progress may go back to open."""
-        command = Move{{ cookiecutter.__aggregate_class }}(id, body.status, expected_version(if_match))
-        return respond(await run(Move{{ cookiecutter.__aggregate_class }}Handler, command), response)
+        command = Move{{ cookiecutter.__aggregate_class }}(id, body.status, expected_versions(if_match))
+        moved = await run.once(
+            idempotency,
+            {{ cookiecutter.__aggregate_class }}DTO,
+            Move{{ cookiecutter.__aggregate_class }}Handler,
+            command,
+        )
+        return respond(moved, response)
 
-    @router.delete("/{id}", status_code=HTTPStatus.NO_CONTENT, responses=PROBLEMS)
+    @router.delete(
+        "/{id}",
+        status_code=HTTPStatus.NO_CONTENT,
+        # No body, so no content type either.
+        response_class=Response,
+        responses=CHANGED,
+        operation_id="delete_{{ cookiecutter.aggregate_name }}",
+    )
     async def delete(id: UUID, if_match: IfMatch = None) -> None:
-        command = Delete{{ cookiecutter.__aggregate_class }}(id, expected_version(if_match))
+        command = Delete{{ cookiecutter.__aggregate_class }}(id, expected_versions(if_match))
         await run(Delete{{ cookiecutter.__aggregate_class }}Handler, command)
 
     return router

@@ -6,14 +6,30 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..domain.entities import TITLE_MAX_LENGTH, {{ cookiecutter.__aggregate_class }}Status
+from ....shared_kernel.api.text_patterns import NOT_BLANK_TEXT, STORABLE_TEXT
+from ..domain.entities import DESCRIPTION_MAX_LENGTH, TITLE_MAX_LENGTH, {{ cookiecutter.__aggregate_class }}Status
 
-Title = Annotated[str, Field(min_length=1, max_length=TITLE_MAX_LENGTH, examples=["Write docs"])]
-Description = Annotated[str, Field(max_length=10_000)]
+REQUEST_SCHEMA = ConfigDict(extra="forbid")
+# The domain's rules, so that clients see them: a title is not blank once stripped, and no
+# text holds NUL. The patterns are documented, not checked here: the domain checks them and
+# says what is wrong in words, where a pattern mismatch would quote the pattern.
+Title = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=TITLE_MAX_LENGTH,
+        examples=["Write docs"],
+        json_schema_extra={"pattern": NOT_BLANK_TEXT},
+    ),
+]
+Description = Annotated[
+    str,
+    Field(max_length=DESCRIPTION_MAX_LENGTH, json_schema_extra={"pattern": STORABLE_TEXT}),
+]
 
 
 class {{ cookiecutter.__aggregate_class }}Create(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = REQUEST_SCHEMA
 
     title: Title
     description: Description = ""
@@ -22,14 +38,14 @@ class {{ cookiecutter.__aggregate_class }}Create(BaseModel):
 class {{ cookiecutter.__aggregate_class }}Update(BaseModel):
     """Only the fields present change."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = REQUEST_SCHEMA
 
     title: Title | None = None
     description: Description | None = None
 
 
 class {{ cookiecutter.__aggregate_class }}Move(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = REQUEST_SCHEMA
 
     status: {{ cookiecutter.__aggregate_class }}Status
 

@@ -1,8 +1,10 @@
 """What the use cases and queries are asked to do: one immutable object each.
 
-`expected_version` is the version the client last saw (HTTP `If-Match`); None accepts any.
+`expected_versions` are the versions the client accepts (HTTP `If-Match`, the versions it
+last saw); None accepts any.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -21,9 +23,14 @@ class Create{{ cookiecutter.__aggregate_class }}:
 
 @dataclass(frozen=True, slots=True)
 class Import{{ cookiecutter.__aggregates_class }}:
-    """Many at once: all are stored, or none."""
+    """Many at once: all are stored, or none.
 
-    rows: tuple[Create{{ cookiecutter.__aggregate_class }}, ...]
+    `rows` is read once, `batch_size` at a time, while the transaction is open: a caller can
+    stream rows of any number through it in flat memory.
+    """
+
+    rows: Iterable[Create{{ cookiecutter.__aggregate_class }}]
+    batch_size: int = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,20 +40,20 @@ class Update{{ cookiecutter.__aggregate_class }}:
     id: UUID
     title: str | None = None
     description: str | None = None
-    expected_version: int | None = None
+    expected_versions: frozenset[int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Move{{ cookiecutter.__aggregate_class }}:
     id: UUID
     status: {{ cookiecutter.__aggregate_class }}Status
-    expected_version: int | None = None
+    expected_versions: frozenset[int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Delete{{ cookiecutter.__aggregate_class }}:
     id: UUID
-    expected_version: int | None = None
+    expected_versions: frozenset[int] | None = None
 
 
 @dataclass(frozen=True, slots=True)

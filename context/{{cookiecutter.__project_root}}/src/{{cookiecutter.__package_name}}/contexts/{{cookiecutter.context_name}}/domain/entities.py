@@ -3,9 +3,15 @@ from datetime import datetime
 from enum import StrEnum
 
 from ....shared_kernel.domain.entity import Entity, utc_now
-from .errors import {{ cookiecutter.__aggregate_class }}StatusTransitionError, {{ cookiecutter.__aggregate_class }}TitleError
+from ....shared_kernel.domain.storable import storable_text
+from .errors import (
+    {{ cookiecutter.__aggregate_class }}DescriptionError,
+    {{ cookiecutter.__aggregate_class }}StatusTransitionError,
+    {{ cookiecutter.__aggregate_class }}TitleError,
+)
 
 TITLE_MAX_LENGTH = 200
+DESCRIPTION_MAX_LENGTH = 10_000
 
 
 class {{ cookiecutter.__aggregate_class }}Status(StrEnum):
@@ -43,13 +49,14 @@ class {{ cookiecutter.__aggregate_class }}(Entity):
 
     def __post_init__(self) -> None:
         self.title = _checked_title(self.title)
+        self.description = _checked_description(self.description)
 
     def rename(self, title: str) -> None:
         self.title = _checked_title(title)
         self._touch()
 
     def describe(self, description: str) -> None:
-        self.description = description
+        self.description = _checked_description(description)
         self._touch()
 
     def move_to(self, status: {{ cookiecutter.__aggregate_class }}Status) -> None:
@@ -63,10 +70,17 @@ class {{ cookiecutter.__aggregate_class }}(Entity):
 
 
 def _checked_title(title: str) -> str:
-    title = title.strip()
+    title = storable_text("title", title).strip()
     if not title:
         raise {{ cookiecutter.__aggregate_class }}TitleError("the title must not be blank")
     if len(title) > TITLE_MAX_LENGTH:
         message = f"the title must be at most {TITLE_MAX_LENGTH} characters"
         raise {{ cookiecutter.__aggregate_class }}TitleError(message)
     return title
+
+
+def _checked_description(description: str) -> str:
+    if len(description) > DESCRIPTION_MAX_LENGTH:
+        message = f"the description must be at most {DESCRIPTION_MAX_LENGTH} characters"
+        raise {{ cookiecutter.__aggregate_class }}DescriptionError(message)
+    return storable_text("description", description)

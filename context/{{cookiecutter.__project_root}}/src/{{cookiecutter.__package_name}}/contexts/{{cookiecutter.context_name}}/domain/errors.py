@@ -8,6 +8,11 @@ class {{ cookiecutter.__aggregate_class }}TitleError(InvalidValueError):
         super().__init__("title", message)
 
 
+class {{ cookiecutter.__aggregate_class }}DescriptionError(InvalidValueError):
+    def __init__(self, message: str) -> None:
+        super().__init__("description", message)
+
+
 class {{ cookiecutter.__aggregate_class }}StatusTransitionError(ConflictError):
     def __init__(self, current: StrEnum, requested: StrEnum) -> None:
         super().__init__(f"a {{ cookiecutter.__aggregate_label }} cannot move from {current} to {requested}")

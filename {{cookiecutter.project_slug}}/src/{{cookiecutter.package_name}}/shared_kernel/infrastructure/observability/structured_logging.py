@@ -1,7 +1,8 @@
 """Log lines as JSON in production and as readable text elsewhere, each with its request id.
 
 Credentials in URLs (`postgresql://user:secret@host`) are masked in every line, whoever logged
-them.
+them, and tracebacks name database driver errors by class and SQLSTATE, never by the driver's
+message (which can quote the values sent).
 """
 
 import json
@@ -9,7 +10,8 @@ import logging
 import re
 from datetime import UTC, datetime
 
-from ..application.request_context import current_request_id
+from ...application.request_context import current_request_id
+from .driver_tracebacks import ExcInfo, format_exception
 
 URL_CREDENTIALS = re.compile(r"(?P<user>://[^:/@\s]*):[^@\s]*@")
 READABLE = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
@@ -32,8 +34,14 @@ class ReadableFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         return mask_credentials(super().format(record))
 
+    def formatException(self, ei: ExcInfo | tuple[None, None, None]) -> str:  # noqa: N802
+        return format_exception(ei)
+
 
 class JsonFormatter(logging.Formatter):
+    def formatException(self, ei: ExcInfo | tuple[None, None, None]) -> str:  # noqa: N802
+        return format_exception(ei)
+
     def format(self, record: logging.LogRecord) -> str:
         entry = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(),

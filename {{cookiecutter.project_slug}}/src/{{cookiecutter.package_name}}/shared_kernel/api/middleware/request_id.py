@@ -7,7 +7,7 @@ from uuid import uuid4
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..application.request_context import current_request_id
+from ...application.request_context import current_request_id
 
 HEADER = "X-Request-ID"
 # Ids from proxies and clients are echoed into logs and headers: keep them short and plain.

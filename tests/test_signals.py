@@ -1,0 +1,205 @@
+"""A baked service stops cleanly on a signal, and outlives the death of its embedded PostgreSQL.
+
+Each test serves a baked project in a subprocess, on an embedded PostgreSQL of its own, with a
+request in flight (its body half sent) when the signal arrives: that request must still be
+answered, the embedded server must be stopped and the service must exit 0.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .baking import DATABASE_VARIABLES, bake
+
+BODY = b'{"title": "sent before the signal, finished after it"}'
+STARTUP_SECONDS = 60
+
+
+@pytest.fixture(scope="module")
+def project(cookies_session: Any, project_venv: Path) -> Path:
+    baked: Path = bake(cookies_session)
+    (project_venv / ".installed").touch()
+    return baked
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+class Service:
+    """A baked project serving on `port`, its embedded PostgreSQL in `data_dir`."""
+
+    def __init__(self, command: list[str], project: Path, venv: Path, data_dir: Path) -> None:
+        self.port = free_port()
+        self.data_dir = data_dir
+        env = {key: value for key, value in os.environ.items() if key not in DATABASE_VARIABLES}
+        env.pop("VIRTUAL_ENV", None)
+        env["PATH"] = os.pathsep.join(
+            [str(venv / "bin"), str(Path(sys.executable).parent), env["PATH"]]
+        )
+        env["TASK_SERVICE_HTTP__PORT"] = str(self.port)
+        env["TASK_SERVICE_DATABASE__EMBEDDED_DIR"] = str(data_dir)
+        self.process = subprocess.Popen(
+            command,
+            cwd=project,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+
+    def wait_until_ready(self, seconds: float = STARTUP_SECONDS) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.output()
+            if request(self.port, "GET", "/health/ready").startswith(b"HTTP/1.1 200"):
+                return
+            time.sleep(0.2)
+        pytest.fail(f"not ready after {seconds} s:\n{self.output()}")
+
+    def postmaster_pid(self) -> int | None:
+        try:
+            return int((self.data_dir / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def output(self) -> str:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        return self.process.communicate()[0]
+
+
+def request(port: int, method: str, path: str, body: bytes = b"") -> bytes:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+            connection.sendall(head(method, path, len(body)) + body)
+            return receive(connection)
+    except OSError:
+        return b""
+
+
+def head(method: str, path: str, length: int) -> bytes:
+    return (
+        f"{method} {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {length}\r\n\r\n"
+    ).encode()
+
+
+def receive(connection: socket.socket) -> bytes:
+    answer = b""
+    while chunk := connection.recv(65536):
+        answer += chunk
+    return answer
+
+
+def alive(pid: int) -> bool:
+    """Whether `pid` runs; a zombie (exited, not yet reaped by its new parent) does not."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    stat = Path(f"/proc/{pid}/stat")
+    return not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.fixture
+def serve(
+    project: Path, project_venv: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[[list[str]], Service]]:
+    """Start a command of the baked project on a new embedded PostgreSQL; kill what is left."""
+    started: list[Service] = []
+
+    def start(command: list[str]) -> Service:
+        if command[0] == "make":
+            command = [*command, f"VENV={project_venv}"]
+        data_dir = Path(tmp_path_factory.mktemp("pg", numbered=True)) / "pgdata"
+        service = Service(command, project, project_venv, data_dir)
+        started.append(service)
+        service.wait_until_ready()
+        return service
+
+    yield start
+    for service in started:
+        if service.process.poll() is None:
+            os.killpg(service.process.pid, signal.SIGKILL)
+        if (pid := service.postmaster_pid()) is not None and alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+PYTHON_RUN = ["python", "-m", "task_service", "run"]
+MAKE_RUN = ["make", "--no-print-directory", "run"]
+
+
+@pytest.mark.parametrize(
+    ("command", "sent", "to_group", "exit_code"),
+    [
+        (PYTHON_RUN, signal.SIGTERM, False, 0),
+        (PYTHON_RUN, signal.SIGINT, False, 0),
+        (PYTHON_RUN, signal.SIGHUP, False, 0),
+        # GNU make passes SIGTERM on to the recipe, then ends by the same signal (143).
+        (MAKE_RUN, signal.SIGTERM, False, -signal.SIGTERM),
+        # Ctrl-C signals the whole foreground process group; make then ends by SIGINT.
+        (MAKE_RUN, signal.SIGINT, True, -signal.SIGINT),
+    ],
+    ids=["run-TERM", "run-INT", "run-HUP", "make-run-TERM", "make-run-INT-group"],
+)
+def test_a_signal_drains_the_request_in_flight_stops_postgres_and_exits(
+    serve: Callable[[list[str]], Service],
+    command: list[str],
+    sent: int,
+    to_group: bool,
+    exit_code: int,
+) -> None:
+    service = serve(command)
+    postmaster = service.postmaster_pid()
+    assert postmaster is not None
+
+    with socket.create_connection(("127.0.0.1", service.port), timeout=30) as in_flight:
+        in_flight.sendall(head("POST", "/tasks", len(BODY)) + BODY[:10])
+        time.sleep(0.5)
+        if to_group:
+            os.killpg(service.process.pid, sent)
+        else:
+            os.kill(service.process.pid, sent)
+        time.sleep(0.5)
+        in_flight.sendall(BODY[10:])
+        answer = receive(in_flight)
+
+    returncode = service.process.wait(timeout=30)
+    output = service.output()
+    assert answer.startswith(b"HTTP/1.1 201"), output
+    assert returncode == exit_code, output
+    assert not alive(postmaster), output
+    assert not (service.data_dir / "postmaster.pid").exists(), "PostgreSQL was not shut down"
+    assert "Traceback" not in output
+
+
+def test_a_killed_embedded_postgres_is_started_again(
+    serve: Callable[[list[str]], Service],
+) -> None:
+    service = serve(PYTHON_RUN)
+    postmaster = service.postmaster_pid()
+    assert postmaster is not None
+
+    os.kill(postmaster, signal.SIGKILL)
+    service.wait_until_ready(seconds=20)
+    created = request(service.port, "POST", "/tasks", BODY)
+
+    assert created.startswith(b"HTTP/1.1 201"), service.output()
+    assert service.postmaster_pid() not in (None, postmaster)
+    os.kill(service.process.pid, signal.SIGTERM)
+    assert service.process.wait(timeout=30) == 0, service.output()

@@ -1,0 +1,58 @@
+"""Serve the API with uvicorn until SIGTERM, SIGINT or SIGHUP, then stop cleanly.
+
+On any of the three the server stops accepting connections, lets the requests in flight finish
+(up to `HTTP__SHUTDOWN_TIMEOUT` seconds), runs the application's shutdown and returns, so the
+process exits 0 and its exit handlers stop what it started (the embedded PostgreSQL). Left to
+itself uvicorn re-raises SIGTERM after its shutdown, which kills the process before those
+handlers run, and it does not handle SIGHUP at all.
+"""
+
+import signal
+import socket
+from types import FrameType
+
+import uvicorn
+from starlette.types import ASGIApp
+
+from .settings import HttpSettings
+from .startup_errors import ENV_PREFIX, StartupError
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+def listen(settings: HttpSettings) -> socket.socket:
+    """The server's socket, bound and listening, or a `StartupError` naming the setting."""
+    address = (settings.host, settings.port)
+    try:
+        family = socket.getaddrinfo(*address, type=socket.SOCK_STREAM)[0][0]
+        return socket.create_server(address, family=family)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise StartupError(
+            f"cannot listen on {settings.host}:{settings.port}: {reason}; stop what uses it or "
+            f"set {ENV_PREFIX}HTTP__PORT (or {ENV_PREFIX}HTTP__HOST)"
+        ) from error
+
+
+def serve(app: ASGIApp, settings: HttpSettings, listening: socket.socket) -> None:
+    """Serve on `listening` until a stop signal has drained the server."""
+    config = uvicorn.Config(
+        app,
+        # None: uvicorn's loggers go through the handler the service configured.
+        log_config=None,
+        timeout_graceful_shutdown=settings.shutdown_timeout,
+    )
+    server = uvicorn.Server(config)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        # SIGHUP drains like SIGTERM. Once the server has stopped, uvicorn raises again the
+        # signal it got, which lands here too and changes nothing.
+        server.handle_exit(signal.SIGTERM if signum == signal.SIGHUP else signum, frame)
+
+    previous = {number: signal.signal(number, stop) for number in STOP_SIGNALS}
+    try:
+        server.run(sockets=[listening])
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        listening.close()

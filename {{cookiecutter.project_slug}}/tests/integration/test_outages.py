@@ -1,0 +1,69 @@
+"""A database that is down, hung or too slow is a `ServiceUnavailableError` within a bound."""
+
+import time
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import URL, text
+from sqlalchemy.orm import Session
+
+from {{ cookiecutter.package_name }}.shared_kernel.application.errors import (
+    ServiceUnavailableError,
+)
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database import (
+    Database,
+)
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.use_case_runner import (
+    AsyncQueryRunner,
+    AsyncUseCaseRunner,
+)
+
+from ..unreachable import closed_port_url, settings_for, silent_server
+
+
+def statement(sql: str) -> Callable[[Session], Callable[[], object]]:
+    """A handler that runs `sql` on the session it is given."""
+    return lambda session: lambda: session.execute(text(sql)).scalar()
+
+
+async def run_on(url: URL, sql: str, *, query: bool = False, **database: object) -> float:
+    """Seconds until running `sql` through a runner on `url` raised `ServiceUnavailableError`."""
+    db = Database.from_settings(settings_for(url, **database), url)
+    runner = AsyncQueryRunner(lambda s: s) if query else AsyncUseCaseRunner(lambda s: s)
+    started = time.monotonic()
+    try:
+        async with db.scope():
+            with pytest.raises(ServiceUnavailableError):
+                await runner(statement(sql))
+        return time.monotonic() - started
+    finally:
+        await db.dispose()
+
+
+async def test_a_database_that_is_down_is_unavailable_at_once() -> None:
+    assert await run_on(closed_port_url(), "SELECT 1") < 0.5
+
+
+async def test_a_server_that_never_answers_is_unavailable_after_the_connect_timeout() -> None:
+    async with silent_server() as url:
+        elapsed = await run_on(url, "SELECT 1", query=True, connect_timeout=0.15)
+
+    assert 0.15 <= elapsed < 0.65
+
+
+async def test_a_statement_past_statement_timeout_is_cancelled_by_the_server(
+    database_url: URL,
+) -> None:
+    elapsed = await run_on(database_url, "SELECT pg_sleep(5)", statement_timeout_ms=100)
+
+    assert elapsed < 1
+
+
+async def test_a_statement_that_gets_no_answer_is_given_up_after_the_command_timeout(
+    database_url: URL,
+) -> None:
+    elapsed = await run_on(
+        database_url, "SELECT pg_sleep(5)", statement_timeout_ms=0, command_timeout=0.15
+    )
+
+    assert 0.15 <= elapsed < 0.65
