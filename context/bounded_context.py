@@ -7,6 +7,7 @@ cookiecutter.
 
 import ast
 import keyword
+import logging
 import re
 import sys
 from collections.abc import Iterator, Mapping
@@ -59,15 +60,22 @@ def identifier_problem(key: str, value: str, taken: frozenset[str]) -> str | Non
             f"{key} {value!r} is not a lowercase Python identifier; use lowercase letters, "
             "digits and single underscores, starting with a letter, such as 'purchase_orders'."
         )
-    if keyword.iskeyword(value) or keyword.issoftkeyword(value):
-        problem = "is a Python keyword"
-    elif value in sys.stdlib_module_names:
-        problem = "shadows a Python standard-library module"
-    elif value in taken:
-        problem = "is already used by the generated project"
-    else:
+    problem = name_clash(value, taken)
+    if problem is None:
         return None
     return f"{key} {value!r} {problem}; choose another name such as '{value}_{SUFFIXES[key]}'."
+
+
+def name_clash(value: str, taken: frozenset[str]) -> str | None:
+    """Why the identifier `value` cannot name a package or module of the project ("is a Python
+    keyword"), or None."""
+    if keyword.iskeyword(value) or keyword.issoftkeyword(value):
+        return "is a Python keyword"
+    if value in sys.stdlib_module_names:
+        return "shadows a Python standard-library module"
+    if value in taken:
+        return "is already used by the generated project"
+    return None
 
 
 def check_names(answers: Mapping[str, str]) -> list[str]:
@@ -360,11 +368,32 @@ def _argnames(node: ast.expr) -> list[str]:
     return value.split(",") if isinstance(value, str) else list(value)
 
 
+# What the user sees of a refusal
+
+
+class RefusalWithoutTraceback(logging.Filter):
+    """Drops cookiecutter's traceback of a hook that failed: the hook has said why, in sentences
+    that would otherwise scroll away above fifteen lines of cookiecutter's own code."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from cookiecutter.exceptions import FailedHookException
+
+        return not (record.exc_info and isinstance(record.exc_info[1], FailedHookException))
+
+
+def quiet_hook_failures() -> None:
+    """Install `RefusalWithoutTraceback` on the logger that reports failed hooks, once."""
+    hooks = logging.getLogger("cookiecutter.hooks")
+    if not any(isinstance(each, RefusalWithoutTraceback) for each in hooks.filters):
+        hooks.addFilter(RefusalWithoutTraceback())
+
+
 class ProjectFacts(Extension):
     """Jinja globals that read the project a context is added to (the current directory)."""
 
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
+        quiet_hook_failures()
         environment.globals.update(
             project_root=lambda: str(Path.cwd()),
             project_package=lambda root: find_package(Path(root)),

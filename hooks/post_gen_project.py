@@ -16,7 +16,7 @@ NEXT_STEPS = """
 Created {slug}.
 
   cd {slug}
-  make run     # serve http://127.0.0.1:8000/docs (embedded PostgreSQL unless DATABASE_URL is set)
+  make run     # migrate and serve http://127.0.0.1:8000/docs (embedded PostgreSQL by default)
   make test    # unit, integration, e2e, contract, migration and architecture tests
   make lint    # ruff, mypy --strict, import-linter layer contracts
   make context name=billing aggregate=invoice   # add a bounded context
@@ -25,14 +25,18 @@ Created {slug}.
 
 def bake_example_context(template_dir: Path, answers: dict[str, str]) -> None:
     """Run the context template on the project being generated (the working directory)."""
-    from cookiecutter.exceptions import CookiecutterException
+    from cookiecutter.exceptions import CookiecutterException, FailedHookException
     from cookiecutter.main import cookiecutter
 
     sys.path.insert(0, str(template_dir / "context"))
     import bounded_context
 
     # Generated again into its own folder, the project has the context from the time before.
-    answers = {**answers, **bounded_context.regenerated_context(Path.cwd(), answers)}
+    answers = {
+        **answers,
+        "__example": "yes",
+        **bounded_context.regenerated_context(Path.cwd(), answers),
+    }
     try:
         cookiecutter(
             str(template_dir / "context"),
@@ -40,6 +44,8 @@ def bake_example_context(template_dir: Path, answers: dict[str, str]) -> None:
             extra_context=answers,
             overwrite_if_exists=True,
         )
+    except FailedHookException:
+        sys.exit(1)  # the context's hook has said why, in its own sentences
     except CookiecutterException as error:
         print(f"ERROR: the example bounded context could not be added: {error}", file=sys.stderr)
         sys.exit(1)

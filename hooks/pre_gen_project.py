@@ -55,7 +55,7 @@ def validate(answers: Mapping[str, str]) -> list[str]:
     checks = [
         _project_name(answers["project_name"]),
         _slug(answers["project_slug"]),
-        bounded_context.identifier_problem("package_name", answers["package_name"], DEPENDENCIES),
+        _package_name(answers),
         *bounded_context.check_names(answers),
         _python_version(answers["python_version"]),
         _ci_provider(answers["ci_provider"]),
@@ -79,6 +79,35 @@ def _slug(value: str) -> str | None:
         f"project_slug {value!r} is not a valid slug; use lowercase letters, digits and single "
         "hyphens, starting with a letter, such as 'task-service'."
     )
+
+
+def _package_name(answers: Mapping[str, str]) -> str | None:
+    """The package name's problem, told of the answer it came from: a package name derived from
+    the slug (and the slug from the project name) is changed through that answer."""
+    import bounded_context
+
+    name, slug, package = answers["project_name"], answers["project_slug"], answers["package_name"]
+    if package != slug.replace("-", "_"):
+        return bounded_context.identifier_problem("package_name", package, DEPENDENCIES)
+    if not SLUG.match(slug):
+        return None  # the slug's own sentence says what to change
+    clash = bounded_context.name_clash(package, DEPENDENCIES)
+    if clash is None:
+        return None
+    if slug == _slug_of(name):
+        return (
+            f"project_name {name!r} gives the package name {package!r}, which {clash}; "
+            f"change project_name, such as '{name} Service', or answer package_name."
+        )
+    return (
+        f"project_slug {slug!r} gives the package name {package!r}, which {clash}; "
+        f"change project_slug, such as '{slug}-service', or answer package_name."
+    )
+
+
+def _slug_of(project_name: str) -> str:
+    """The default slug of cookiecutter.json."""
+    return project_name.lower().strip().replace(" ", "-").replace("_", "-")
 
 
 def _python_version(value: str) -> str | None:

@@ -35,6 +35,9 @@ def run(
     """
     env = {key: value for key, value in os.environ.items() if key not in DATABASE_VARIABLES}
     env.pop("VIRTUAL_ENV", None)
+    # The baked project's make runs as from a shell, not as a sub-make of the template's.
+    for variable in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS"):
+        env.pop(variable, None)
     # uv, when the template's own environment has it, makes the baked Makefile's install fast.
     tool_dirs = [str(venv / "bin"), str(Path(sys.executable).parent), env["PATH"]]
     env["PATH"] = os.pathsep.join(tool_dirs)

@@ -37,6 +37,8 @@ def test_two_contexts_added_to_a_project_pass_its_lint_tests_and_migration_check
     add_context(project, project_venv, name="purchase_orders", aggregate="purchase_order")
 
     assert "src/task_service/contexts/billing/" in billing
+    assert "make run    # migrate (creating its table) and serve" in billing
+    assert "make migrate" not in billing
     versions = sorted(path.name for path in (project / VERSIONS).glob("*.py"))
     assert versions == [
         "0001_create_idempotency_keys.py",
@@ -115,7 +117,11 @@ def test_a_context_that_cannot_be_added_is_refused_and_nothing_changes(
     output = add_context(project, project_venv, succeeds=False, **answers)
 
     assert named in output
-    assert "Nothing was written." in output
+    # The refusal's sentences and make's note of the failed target, without a traceback.
+    *refusal, written, failed = output.splitlines()
+    assert all(line.startswith("ERROR: ") for line in refusal)
+    assert written == "Nothing was written."
+    assert failed.startswith("make: *** [Makefile:")
     assert snapshot(project) == before
 
 

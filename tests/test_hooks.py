@@ -159,3 +159,82 @@ def test_post_gen_names_the_next_steps() -> None:
 
     for step in ("cd task-service", "make run", "make test", "make lint", "make context"):
         assert step in printed
+
+
+@pytest.mark.parametrize(
+    ("answers", "sentence"),
+    [
+        (
+            {"project_slug": "class", "package_name": "class"},
+            "project_slug 'class' gives the package name 'class', which is a Python keyword; "
+            "change project_slug, such as 'class-service', or answer package_name.",
+        ),
+        (
+            {"project_name": "Typing", "project_slug": "typing", "package_name": "typing"},
+            "project_name 'Typing' gives the package name 'typing', which shadows a Python "
+            "standard-library module; change project_name, such as 'Typing Service', or answer "
+            "package_name.",
+        ),
+    ],
+)
+def test_a_package_name_derived_from_another_answer_is_refused_by_that_answer(
+    answers: dict[str, str], sentence: str
+) -> None:
+    assert pre_gen.validate(DEFAULTS | answers) == [sentence]
+
+
+def test_a_bad_slug_is_one_sentence_not_one_more_for_its_package_name() -> None:
+    (error,) = pre_gen.validate(DEFAULTS | {"project_slug": "My Svc", "package_name": "My Svc"})
+
+    assert error.startswith("project_slug 'My Svc' is not a valid slug")
+
+
+def test_a_refused_bake_shows_the_refusal_without_a_traceback(tmp_path: Path) -> None:
+    cookiecutter = Path(sys.executable).with_name("cookiecutter")
+    command = [str(cookiecutter), str(TEMPLATE), "--no-input", "-o", str(tmp_path)]
+
+    completed = subprocess.run(
+        [*command, "project_slug=class"], capture_output=True, text=True, check=False
+    )
+
+    assert completed.returncode == 1
+    assert completed.stderr.splitlines() == [
+        "ERROR: project_slug 'class' gives the package name 'class', which is a Python keyword; "
+        "change project_slug, such as 'class-service', or answer package_name."
+    ]
+    # cookiecutter's own last word, on stdout; its traceback of the hook is left out.
+    assert completed.stdout.splitlines() == ["Hook script failed (exit status: 1)"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_bake_says_only_what_to_do_next(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, str(TEMPLATE / "demo.py"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert completed.stderr == ""
+    assert completed.stdout.strip().splitlines()[0] == "Created task-service."
+    # `make run` migrates, so the example context's table needs no step of its own.
+    assert "make migrate" not in completed.stdout
+    assert "make run     # migrate and serve" in completed.stdout
+
+
+def test_make_demo_over_a_drifted_demo_shows_the_refusal_alone(tmp_path: Path) -> None:
+    demo = [sys.executable, str(TEMPLATE / "demo.py"), str(tmp_path)]
+    subprocess.run(demo, capture_output=True, check=True)
+    versions = tmp_path / "task-service/src/task_service/migrations/versions"
+    branch = (versions / "0002_create_tasks.py").read_text()
+    (versions / "0002b_branch.py").write_text(branch.replace('"0002"', '"0002b"', 1))
+
+    completed = subprocess.run(demo, capture_output=True, text=True, check=False)
+
+    assert completed.returncode == 1
+    assert completed.stdout == ""
+    assert completed.stderr.splitlines() == [
+        "ERROR: the migrations have several heads (0002, 0002b); "
+        "merge them first with `alembic merge heads -m merge`.",
+        "The project was written again, without its example context.",
+    ]

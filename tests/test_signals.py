@@ -119,17 +119,18 @@ def alive(pid: int) -> bool:
 @pytest.fixture
 def serve(
     project: Path, project_venv: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Callable[[list[str]], Service]]:
+) -> Iterator[Callable[..., Service]]:
     """Start a command of the baked project on a new embedded PostgreSQL; kill what is left."""
     started: list[Service] = []
 
-    def start(command: list[str]) -> Service:
+    def start(command: list[str], *, ready: bool = True) -> Service:
         if command[0] == "make":
             command = [*command, f"VENV={project_venv}"]
         data_dir = Path(tmp_path_factory.mktemp("pg", numbered=True)) / "pgdata"
         service = Service(command, project, project_venv, data_dir)
         started.append(service)
-        service.wait_until_ready()
+        if ready:
+            service.wait_until_ready()
         return service
 
     yield start
@@ -203,3 +204,43 @@ def test_a_killed_embedded_postgres_is_started_again(
     assert service.postmaster_pid() not in (None, postmaster)
     os.kill(service.process.pid, signal.SIGTERM)
     assert service.process.wait(timeout=30) == 0, service.output()
+
+
+@pytest.mark.parametrize(
+    ("sent", "when"),
+    [
+        (signal.SIGTERM, "starting"),
+        (signal.SIGHUP, "starting"),
+        (signal.SIGTERM, "ready"),
+        (signal.SIGINT, "ready"),
+    ],
+    ids=["TERM-starting", "HUP-starting", "TERM-migrating", "INT-migrating"],
+)
+def test_a_signal_before_serving_stops_postgres_and_exits_0(
+    serve: Callable[..., Service], sent: int, when: str
+) -> None:
+    service = serve(PYTHON_RUN, ready=False)
+    # The lock file appears while PostgreSQL starts; "ready" in it once it accepts
+    # connections, when the service goes on to migrate. Both long before the port answers.
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while (postmaster := service.postmaster_pid()) is None or (
+        when == "ready" and "ready" not in lock_file(service)
+    ):
+        assert service.process.poll() is None, service.output()
+        assert time.monotonic() < deadline, service.output()
+        time.sleep(0.01)
+    os.kill(service.process.pid, sent)
+
+    returncode = service.process.wait(timeout=30)
+    output = service.output()
+    assert returncode == 0, output
+    assert not alive(postmaster), output
+    assert not (service.data_dir / "postmaster.pid").exists(), "PostgreSQL was not shut down"
+    assert "Traceback" not in output
+
+
+def lock_file(service: Service) -> str:
+    try:
+        return (service.data_dir / "postmaster.pid").read_text()
+    except OSError:
+        return ""

@@ -1,4 +1,8 @@
-"""Say what was added and what to do next. Writes nothing."""
+"""Say what was added and what to do next. Writes nothing.
+
+The example context of a new project is part of the project, whose own hook says what to do
+next, so it is added without a word.
+"""
 
 from urllib.parse import unquote
 
@@ -8,13 +12,14 @@ Added the bounded context '{context}' ({plural} at /{url}):
   tests/unit/{context}/ tests/integration/{context}/ tests/e2e/{context}/
   src/{package}/migrations/versions/{revision}_create_{plural}.py
 
-  make migrate   # create its table
-  make test      # run its tests with the rest
+  make test   # run its tests with the rest
+  make run    # migrate (creating its table) and serve
 """
 
 
-def main(answers: dict[str, str]) -> None:
-    print(ADDED.format(**answers))
+def main(answers: dict[str, str], example: str) -> None:
+    if example != "yes":
+        print(ADDED.format(**answers))
 
 
 if __name__ == "__main__":
@@ -25,4 +30,7 @@ if __name__ == "__main__":
         "package": "{{ cookiecutter.__package_name | urlencode }}",
         "revision": "{{ cookiecutter.__revision | urlencode }}",
     }
-    main({key: unquote(value) for key, value in encoded.items()})
+    main(
+        {key: unquote(value) for key, value in encoded.items()},
+        example=unquote("{{ cookiecutter.__example | urlencode }}"),
+    )

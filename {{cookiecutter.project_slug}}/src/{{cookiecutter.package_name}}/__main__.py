@@ -13,12 +13,14 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 from sqlalchemy import URL, make_url
+from sqlalchemy.exc import ArgumentError
 
 from . import contexts
 from .app import create_app
 from .migrations import upgrade_to_head
-from .serving import listen, serve
+from .serving import ExitStatus, StartingUp, listen, serve, stopped_by_signals
 from .settings import Environment, Settings
 from .shared_kernel.infrastructure.database import (
     Database,
@@ -26,7 +28,13 @@ from .shared_kernel.infrastructure.database import (
     database_url,
 )
 from .shared_kernel.infrastructure.observability.structured_logging import configure_logging
-from .startup_errors import StartupError, database_error, settings_error
+from .startup_errors import (
+    StartupError,
+    database_error,
+    malformed_setting_error,
+    settings_error,
+    url_error,
+)
 
 COMMANDS = {
     "run": "migrate the database, then serve the API (development)",
@@ -39,16 +47,20 @@ logger = logging.getLogger("{{ cookiecutter.package_name }}")
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run a command; a start-up failure is one line on stderr and exit status 1."""
+    """Run a command; a start-up failure is one line on stderr and exit status 1.
+
+    A stop signal before the server serves exits 0, its exit handlers run.
+    """
     try:
-        return _main(argv)
+        with stopped_by_signals() as starting:
+            return _main(argv, starting)
     except StartupError as error:
         logger.debug("start-up failed", exc_info=True)
         print(f"error: {error}", file=sys.stderr)
         return 1
 
 
-def _main(argv: list[str] | None) -> int:
+def _main(argv: list[str] | None, starting: StartingUp) -> int:
     parser = argparse.ArgumentParser(prog="python -m {{ cookiecutter.package_name }}")
     commands = parser.add_subparsers(dest="command")
     for name, summary in COMMANDS.items():
@@ -57,10 +69,12 @@ def _main(argv: list[str] | None) -> int:
         settings = Settings()
     except ValidationError as error:
         raise settings_error(error) from None
+    except SettingsError as error:
+        raise malformed_setting_error(error) from None
     opened = ExitStack()
 
     def sync_database() -> SyncDatabase:
-        database = SyncDatabase.from_settings(settings, database_url(settings))
+        database = SyncDatabase.from_settings(settings, _database_url(settings, starting))
         opened.callback(database.dispose)
         return database
 
@@ -70,20 +84,39 @@ def _main(argv: list[str] | None) -> int:
 
     configure_logging(settings.log_level, as_json=settings.environment is Environment.PRODUCTION)
     if execute := getattr(arguments, "execute", None):
-        configured = settings.database.url
-        with opened, _reaching(make_url(configured.get_secret_value()) if configured else None):
+        with opened, _reaching(_configured_url(settings)):
             code: int = execute(arguments)
         return code
     command = arguments.command or "run"
     # Bound first: a port in use fails the start before any migration runs.
     listening = listen(settings.http) if command in ("run", "serve") else None
-    url = database_url(settings)
+    url = _database_url(settings, starting)
     if command in ("run", "migrate"):
         with _reaching(url):
             upgrade_to_head(url)
-    if listening is not None:
-        serve(create_app(settings, Database.from_settings(settings, url)), settings.http, listening)
-    return 0
+    if listening is None:
+        return 0
+    status = ExitStatus()
+    database = Database.from_settings(settings, url)
+    serve(create_app(settings, database, on_fatal=status.fail), settings.http, listening)
+    return status.code
+
+
+def _database_url(settings: Settings, starting: StartingUp) -> URL:
+    """The database's URL; a signal while the embedded PostgreSQL starts waits for its end."""
+    with starting.held():
+        configured = _configured_url(settings)
+        return configured if configured is not None else database_url(settings)
+
+
+def _configured_url(settings: Settings) -> URL | None:
+    if (configured := settings.database.url) is None:
+        return None
+    try:
+        return make_url(configured.get_secret_value())
+    except ArgumentError:
+        # The message quotes the URL, password included.
+        raise url_error() from None
 
 
 @contextmanager

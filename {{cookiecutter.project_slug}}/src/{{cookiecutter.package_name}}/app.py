@@ -1,6 +1,6 @@
 """The composition root: the one module that knows every layer of every context."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -22,14 +22,19 @@ from .shared_kernel.infrastructure.embedded_postgres import kept_running
 from .shared_kernel.infrastructure.session_middleware import SessionScopeMiddleware
 
 
-def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    database: Database | None = None,
+    on_fatal: Callable[[], None] | None = None,
+) -> FastAPI:
+    """The application; `on_fatal` stops the process when it cannot go on (default: SIGTERM)."""
     settings = settings or Settings()
     database = database or Database.from_settings(settings, database_url(settings))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # In development the embedded PostgreSQL is started again if it stops while serving.
-        async with kept_running(embedded_data_dir(settings)):
+        async with kept_running(embedded_data_dir(settings), on_fatal):
             yield
         await database.dispose()
 

@@ -5,10 +5,17 @@ On any of the three the server stops accepting connections, lets the requests in
 process exits 0 and its exit handlers stop what it started (the embedded PostgreSQL). Left to
 itself uvicorn re-raises SIGTERM after its shutdown, which kills the process before those
 handlers run, and it does not handle SIGHUP at all.
+
+Before the server serves (while the embedded PostgreSQL starts and the migrations run) the same
+signals end the process too, by unwinding (`SystemExit(0)`), so those exit handlers run then as
+well; the default actions would kill it at once and leave the embedded PostgreSQL running.
 """
 
 import signal
 import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
 
 import uvicorn
@@ -18,6 +25,64 @@ from .settings import HttpSettings
 from .startup_errors import ENV_PREFIX, StartupError
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+class StartingUp:
+    """Until the server serves, a stop signal exits 0 by unwinding, so exit handlers run.
+
+    Inside `held()` the exit waits for the block to end: while the embedded PostgreSQL starts,
+    this process is not yet one of its registered users, and leaving then would not stop it.
+    """
+
+    def __init__(self) -> None:
+        self._holding = 0
+        self._received = False
+
+    def stop(self, signum: int, frame: FrameType | None) -> None:
+        if self._holding:
+            self._received = True
+            return
+        raise SystemExit(0)
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        self._holding += 1
+        try:
+            yield
+        finally:
+            self._holding -= 1
+            if not self._holding and self._received:
+                raise SystemExit(0)
+
+
+@contextmanager
+def stopped_by_signals() -> Iterator[StartingUp]:
+    """While inside, SIGTERM, SIGINT and SIGHUP end the process as `StartingUp` says.
+
+    Only in the main thread, the one Python delivers signals to; elsewhere nothing changes.
+    """
+    starting = StartingUp()
+    if threading.current_thread() is not threading.main_thread():
+        yield starting
+        return
+    previous = {number: signal.signal(number, starting.stop) for number in STOP_SIGNALS}
+    try:
+        yield starting
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+class ExitStatus:
+    """The status the process exits with once the server has stopped: 1 after `fail()`."""
+
+    def __init__(self) -> None:
+        self.code = 0
+
+    def fail(self) -> None:
+        """Stop serving as SIGTERM does (requests in flight finish), then exit 1."""
+        self.code = 1
+        signal.raise_signal(signal.SIGTERM)
 
 
 def listen(settings: HttpSettings) -> socket.socket:

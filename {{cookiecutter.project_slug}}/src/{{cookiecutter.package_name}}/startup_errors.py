@@ -4,7 +4,10 @@ The line names the setting to change and never quotes a value that may be secret
 traceback is logged at DEBUG only.
 """
 
+import re
+
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 from sqlalchemy import URL
 
 from .shared_kernel.infrastructure.outages import is_outage, sqlstate_of
@@ -34,6 +37,22 @@ def settings_error(error: ValidationError) -> StartupError:
         message = str(cause) if problem["type"] == "value_error" and cause else problem["msg"]
         lines.append(f"{setting}: {message}" if problem["loc"] else message)
     return StartupError("invalid settings: " + "; ".join(lines))
+
+
+def malformed_setting_error(error: SettingsError) -> StartupError:
+    """A setting whose text could not be parsed (malformed JSON), named as its variable."""
+    # pydantic-settings names the field, never the value: 'error parsing value for field "x"'.
+    field = re.search(r'field "([^"]+)"', str(error))
+    setting = f"{ENV_PREFIX}{field.group(1).upper()}" if field else "a setting"
+    return StartupError(f"invalid settings: {setting}: not valid JSON")
+
+
+def url_error() -> StartupError:
+    """A database URL that cannot be parsed; its text, password included, is not repeated."""
+    return StartupError(
+        f"invalid settings: {ENV_PREFIX}DATABASE__URL: not a database URL "
+        "(postgresql://user:password@host:port/database)"
+    )
 
 
 def database_error(error: Exception, url: URL | None) -> StartupError | None:

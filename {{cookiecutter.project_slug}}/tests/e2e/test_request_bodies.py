@@ -1,6 +1,7 @@
 """A request body is JSON within a size limit; anything else is a problem naming what is wrong."""
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 from fastapi import FastAPI
@@ -48,10 +49,16 @@ class Chunks:
 @pytest.fixture
 async def client(database: Database) -> AsyncIterator[AsyncClient]:
     """The application with a body limit of LIMIT bytes and one more route, which reads JSON."""
+    async with notes_client(database, LIMIT) as client:
+        yield client
+
+
+@asynccontextmanager
+async def notes_client(database: Database, max_body_bytes: int) -> AsyncIterator[AsyncClient]:
     settings = Settings(
         environment=Environment.TEST,
         database={"url": "postgresql://unused"},
-        http={"max_body_bytes": LIMIT},
+        http={"max_body_bytes": max_body_bytes},
     )
     app: FastAPI = create_app(settings, database)
 
@@ -137,6 +144,16 @@ async def test_malformed_json_and_text_that_is_not_utf8_are_one_400(
     problem = response.json()
     assert (problem["title"], problem["detail"]) == ("Bad Request", "the body is not valid JSON")
     assert [error["field"] for error in problem["errors"]] == ["body"]
+
+
+async def test_a_body_nested_deeper_than_the_parser_goes_is_the_same_400(
+    database: Database,
+) -> None:
+    async with notes_client(database, 1024 * 1024) as client:
+        response = await client.post("/notes", content=b"[" * 100_000, headers=JSON)
+
+    assert response.status_code == 400
+    assert [error["field"] for error in response.json()["errors"]] == ["body"]
 
 
 @pytest.mark.parametrize(

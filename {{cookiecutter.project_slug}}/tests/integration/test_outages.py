@@ -1,5 +1,6 @@
 """A database that is down, hung or too slow is a `ServiceUnavailableError` within a bound."""
 
+import asyncio
 import time
 from collections.abc import Callable
 
@@ -18,7 +19,7 @@ from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.use_case_runne
     AsyncUseCaseRunner,
 )
 
-from ..unreachable import closed_port_url, settings_for, silent_server
+from ..unreachable import closed_port_url, freezing_relay, settings_for, silent_server
 
 
 def statement(sql: str) -> Callable[[Session], Callable[[], object]]:
@@ -67,3 +68,31 @@ async def test_a_statement_that_gets_no_answer_is_given_up_after_the_command_tim
     )
 
     assert 0.15 <= elapsed < 0.65
+
+
+async def test_once_a_statement_gets_no_answer_the_pooled_connections_wait_no_longer(
+    database_url: URL,
+) -> None:
+    timeouts = {"statement_timeout_ms": 0, "command_timeout": 0.5, "connect_timeout": 0.1}
+    async with freezing_relay(database_url) as (url, frozen):
+        db = Database.from_settings(settings_for(url, **timeouts), url)
+        runner = AsyncUseCaseRunner(lambda session: session)
+
+        async def select() -> None:
+            async with db.scope():
+                await runner(statement("SELECT 1"))
+
+        await asyncio.gather(select(), select(), select())  # three connections in the pool
+        frozen.set()
+        waits = []
+        for _ in range(3):
+            started = time.monotonic()
+            with pytest.raises(ServiceUnavailableError):
+                await select()
+            waits.append(time.monotonic() - started)
+    await db.dispose()
+
+    first, *later = waits
+    assert first >= 0.5  # the command timeout: the server may just be slow
+    # The pool was renewed: each pooled connection is dropped, not waited on again.
+    assert all(wait < 0.5 for wait in later), waits

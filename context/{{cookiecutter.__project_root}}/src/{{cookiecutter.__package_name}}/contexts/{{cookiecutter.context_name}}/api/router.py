@@ -9,6 +9,8 @@ from ....shared_kernel.api.idempotency import Idempotency
 from ....shared_kernel.api.openapi import links_by_id, problem_responses
 from ....shared_kernel.api.query_parameters import (
     IF_MATCH_PATTERN,
+    MAX_FILTERS,
+    MAX_IN_VALUES,
     etag,
     expected_versions,
     parse_filters,
@@ -136,7 +138,12 @@ def {{ cookiecutter.aggregate_plural }}_router(
     async def list_{{ cookiecutter.aggregate_plural }}(
         filters: Annotated[
             list[str] | None,
-            Query(alias="filter", description="field:operator:value, such as status:eq:open."),
+            Query(
+                alias="filter",
+                description="field:operator:value, such as status:eq:open; `in` takes up to "
+                f"{MAX_IN_VALUES} comma-separated values.",
+                max_length=MAX_FILTERS,
+            ),
         ] = None,
         sort: Annotated[
             str, Query(description=SORT_DESCRIPTION, json_schema_extra={"pattern": SORT_PATTERN})
