@@ -14,7 +14,7 @@ well; the default actions would kill it at once and leave the embedded PostgreSQ
 import signal
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
 
@@ -65,12 +65,19 @@ def stopped_by_signals() -> Iterator[StartingUp]:
     if threading.current_thread() is not threading.main_thread():
         yield starting
         return
-    previous = {number: signal.signal(number, starting.stop) for number in STOP_SIGNALS}
-    try:
+    with _handled_by(starting.stop):
         yield starting
+
+
+@contextmanager
+def _handled_by(handler: Callable[[int, FrameType | None], None]) -> Iterator[None]:
+    """While inside, the stop signals go to `handler`; afterwards to what handled them before."""
+    previous = {number: signal.signal(number, handler) for number in STOP_SIGNALS}
+    try:
+        yield
     finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+        for number, handled in previous.items():
+            signal.signal(number, handled)
 
 
 class ExitStatus:
@@ -114,10 +121,8 @@ def serve(app: ASGIApp, settings: HttpSettings, listening: socket.socket) -> Non
         # signal it got, which lands here too and changes nothing.
         server.handle_exit(signal.SIGTERM if signum == signal.SIGHUP else signum, frame)
 
-    previous = {number: signal.signal(number, stop) for number in STOP_SIGNALS}
     try:
-        server.run(sockets=[listening])
+        with _handled_by(stop):
+            server.run(sockets=[listening])
     finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
         listening.close()

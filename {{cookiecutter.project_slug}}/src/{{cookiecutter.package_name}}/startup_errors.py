@@ -10,7 +10,8 @@ from pydantic import ValidationError
 from pydantic_settings import SettingsError
 from sqlalchemy import URL
 
-from .shared_kernel.infrastructure.outages import is_outage, sqlstate_of
+from .shared_kernel.infrastructure.outages import is_outage
+from .shared_kernel.infrastructure.sql_errors import sqlstate
 
 ENV_PREFIX = "{{ cookiecutter.__env_prefix }}"
 
@@ -59,7 +60,7 @@ def database_error(error: Exception, url: URL | None) -> StartupError | None:
     """The start-up error for a database that cannot be reached, or None for another error."""
     if not is_outage(error):
         return None
-    code = sqlstate_of(error)
+    code = sqlstate(error)
     if code in CONNECTION_REFUSALS:
         reason = CONNECTION_REFUSALS[code]
     elif isinstance(error, ConnectionRefusedError):

@@ -1,8 +1,10 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 from httpx import ASGITransport, AsyncClient
+from starlette.types import ASGIApp
 
 from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database import (
     Database,
@@ -33,10 +35,24 @@ async def committing_client(committed_database: Database) -> AsyncIterator[Async
         yield client
 
 
+def settings_under_test(**changed: Any) -> Settings:
+    """The settings of an application under test, changed as given; its database is the one
+    handed to `create_app`, never one named by a URL."""
+    return Settings(
+        environment=Environment.TEST,
+        database={"url": "postgresql://unused"},
+        **changed,
+    )
+
+
 @asynccontextmanager
 async def client_of(database: Database) -> AsyncIterator[AsyncClient]:
-    settings = Settings(environment=Environment.TEST, database={"url": "postgresql://unused"})
-    app = create_app(settings, database)
+    async with client_for(create_app(settings_under_test(), database)) as client:
+        yield client
+
+
+@asynccontextmanager
+async def client_for(app: ASGIApp) -> AsyncIterator[AsyncClient]:
     # As from a real server: an unhandled error is a 500 response, not an exception here.
     transport = ASGITransport(app, raise_app_exceptions=False)
     async with AsyncClient(transport=transport, base_url="http://test") as client:

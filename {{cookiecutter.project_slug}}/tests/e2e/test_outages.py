@@ -3,7 +3,6 @@
 import time
 
 import pytest
-from httpx import ASGITransport, AsyncClient
 
 from {{ cookiecutter.package_name }}.shared_kernel.api import (
     health,
@@ -15,6 +14,7 @@ from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database impor
 from {{ cookiecutter.package_name }}.app import create_app
 
 from ..unreachable import settings_for, silent_server
+from .conftest import client_for
 
 
 async def test_ready_answers_503_by_its_deadline_when_the_database_hangs(
@@ -26,8 +26,7 @@ async def test_ready_answers_503_by_its_deadline_when_the_database_hangs(
         # Far longer than the probe may take: the probe's own deadline must answer first.
         settings = settings_for(url, connect_timeout=10)
         database = Database.from_settings(settings, url)
-        transport = ASGITransport(create_app(settings, database))
-        async with AsyncClient(transport=transport, base_url="http://test") as client:
+        async with client_for(create_app(settings, database)) as client:
             started = time.monotonic()
             response = await client.get("/health/ready")
             elapsed = time.monotonic() - started

@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 
 import pytest
 from fastapi import FastAPI
-from httpx import ASGITransport, AsyncClient
+from httpx import AsyncClient
 from pydantic import BaseModel
 
 from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database import (
@@ -13,12 +13,8 @@ from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database impor
 )
 
 from {{ cookiecutter.package_name }}.app import create_app
-from {{ cookiecutter.package_name }}.settings import (
-    Environment,
-    Settings,
-)
 
-from .conftest import client_of
+from .conftest import client_for, client_of, settings_under_test
 
 LIMIT = 1024
 CHUNK = b" " * 256
@@ -55,19 +51,14 @@ async def client(database: Database) -> AsyncIterator[AsyncClient]:
 
 @asynccontextmanager
 async def notes_client(database: Database, max_body_bytes: int) -> AsyncIterator[AsyncClient]:
-    settings = Settings(
-        environment=Environment.TEST,
-        database={"url": "postgresql://unused"},
-        http={"max_body_bytes": max_body_bytes},
-    )
+    settings = settings_under_test(http={"max_body_bytes": max_body_bytes})
     app: FastAPI = create_app(settings, database)
 
     async def echo(note: Note) -> Note:
         return note
 
     app.add_api_route("/notes", echo, methods=["POST"])
-    transport = ASGITransport(app, raise_app_exceptions=False)
-    async with AsyncClient(transport=transport, base_url="http://test") as client:
+    async with client_for(app) as client:
         yield client
 
 

@@ -20,18 +20,15 @@ from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database impor
 )
 
 from {{ cookiecutter.package_name }}.app import create_app
-from {{ cookiecutter.package_name }}.settings import (
-    Environment,
-    Settings,
-)
+
+from .conftest import settings_under_test
 
 
 def failing_app() -> FastAPI:
     """The application with two more routes: one fails, one tells the client's port."""
-    settings = Settings(environment=Environment.TEST, database={"url": "postgresql://unused"})
     # Never connected to: neither route uses the database.
     database = Database(create_async_engine("postgresql+asyncpg://unused@127.0.0.1/unused"))
-    app = create_app(settings, database)
+    app = create_app(settings_under_test(), database)
 
     async def fail() -> None:
         raise RuntimeError("boom")

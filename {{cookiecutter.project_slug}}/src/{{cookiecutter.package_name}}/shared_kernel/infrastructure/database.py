@@ -162,13 +162,7 @@ class Database:
 
     async def ping(self) -> None:
         async with self.engine.connect() as connection:
-            try:
-                await connection.execute(text("SELECT 1"))
-            except BaseException:
-                # Cancelled by the caller's deadline, or failed: a connection that did not
-                # answer is dropped, not reset (its ROLLBACK would wait as long again).
-                await connection.invalidate()
-                raise
+            await connection.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
         for engine in {self.engine, self.read_engine, self.primary_read_engine}:

@@ -27,20 +27,13 @@ def is_outage(error: BaseException) -> bool:
     """Whether `error` says the database is down, unreachable, overloaded or too slow."""
     if isinstance(error, PoolTimeoutError | OSError):
         return True
-    code = sqlstate_of(error)
+    code = sqlstate(error)
     if code is not None and _unavailable(code):
         return True
     # No SQLSTATE: psycopg failing to connect, or a connection lost mid-statement.
     return isinstance(error, DBAPIError) and (
         error.connection_invalidated or (code is None and isinstance(error, OperationalError))
     )
-
-
-def sqlstate_of(error: BaseException) -> str | None:
-    """The SQLSTATE of a driver's error, wrapped by SQLAlchemy or not (asyncpg's errors while
-    connecting are not)."""
-    code = sqlstate(error) if isinstance(error, DBAPIError) else getattr(error, "sqlstate", None)
-    return code if isinstance(code, str) else None
 
 
 def _unavailable(code: str) -> bool:

@@ -37,7 +37,8 @@ def renew_pool_when_unanswered(engine: AsyncEngine) -> None:
             terminate(entry)
 
     def on_invalidate(_: Any, entry: ConnectionPoolEntry, __: BaseException | None) -> None:
-        # An invalidated connection is dead or did not answer.
+        # An invalidated connection is dead, did not answer, or was cancelled mid-statement
+        # (a readiness probe's deadline): SQLAlchemy drops each such connection itself.
         terminate(entry)
 
     event.listen(engine.sync_engine, "handle_error", on_error)

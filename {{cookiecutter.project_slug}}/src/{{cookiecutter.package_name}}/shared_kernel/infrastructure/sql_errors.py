@@ -42,9 +42,11 @@ _POSTGRESQL = PGDialect().identifier_preparer  # type: ignore[no-untyped-call]
 _REMOVAL = re.compile(r'\s*(DELETE\s+FROM|UPDATE)\s+(?:ONLY\s+)?([\w."]+)', re.IGNORECASE)
 
 
-def sqlstate(error: DBAPIError) -> str | None:
-    """The SQLSTATE: `.sqlstate` of psycopg's error and of asyncpg's alike."""
-    code = getattr(_driver_error(error), "sqlstate", None)
+def sqlstate(error: BaseException) -> str | None:
+    """The SQLSTATE: `.sqlstate` of psycopg's error and of asyncpg's alike, wrapped by
+    SQLAlchemy or not (asyncpg's errors while connecting are not)."""
+    driver_error = _driver_error(error) if isinstance(error, DBAPIError) else error
+    code = getattr(driver_error, "sqlstate", None)
     return code if isinstance(code, str) else None
 
 

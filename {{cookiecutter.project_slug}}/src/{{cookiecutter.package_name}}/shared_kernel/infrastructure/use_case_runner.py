@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..application.idempotency import IdempotentRequest, run_once
 from .idempotency import SqlIdempotencyRecords
-from .outages import is_outage, translate_outages
+from .outages import translate_outages
 from .session_scope import current_scope, current_session
 from .unit_of_work import SqlAlchemyUnitOfWork
 
@@ -48,12 +48,6 @@ class AsyncUseCaseRunner(Generic[Port]):
     ) -> R:
         try:
             return handler(self._port(session))(*args, **kwargs)
-        except Exception as error:
-            if is_outage(error):
-                # A connection that did not answer is dropped, not reset: its ROLLBACK would
-                # wait as long again before the client gets its answer.
-                session.invalidate()
-            raise
         finally:
             # No transaction outlives its handler: after a read, the connection goes back to
             # the pool now, not once the response has been sent.

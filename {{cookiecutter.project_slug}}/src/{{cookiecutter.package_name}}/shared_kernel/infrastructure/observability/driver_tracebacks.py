@@ -12,7 +12,7 @@ from types import TracebackType
 
 from sqlalchemy.exc import DBAPIError
 
-from ..outages import sqlstate_of
+from ..sql_errors import sqlstate
 
 DRIVER_PACKAGES = ("asyncpg", "psycopg")
 CAUSE = "\nThe above exception was the direct cause of the following exception:\n\n"
@@ -51,7 +51,7 @@ def _lines(error: BaseException, seen: set[int], *, redact: bool) -> list[str]:
 def _described(error: BaseException) -> str:
     kind = type(error)
     name = f"{kind.__module__}.{kind.__qualname__}"
-    code = sqlstate_of(error)
+    code = sqlstate(error)
     text = f"{name}: SQLSTATE {code}" if code else f"{name}: (the driver's message is not logged)"
     if isinstance(error, DBAPIError) and error.statement:
         text += f" [SQL: {error.statement}]"
