@@ -2,7 +2,6 @@
 when it exists. A refusal by a hook is the hook's own sentences and exit status 1, without
 cookiecutter's traceback."""
 
-import logging
 import sys
 from pathlib import Path
 
@@ -13,7 +12,6 @@ TEMPLATE_DIR = Path(__file__).resolve().parent
 
 
 def main(output_dir: str) -> int:
-    logging.getLogger("cookiecutter").addHandler(logging.NullHandler())
     try:
         cookiecutter(
             str(TEMPLATE_DIR), no_input=True, overwrite_if_exists=True, output_dir=output_dir

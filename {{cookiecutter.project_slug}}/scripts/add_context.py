@@ -10,7 +10,6 @@ cookiecutter's traceback.
 
 import argparse
 import json
-import logging
 import os
 import subprocess
 import sys
@@ -69,9 +68,6 @@ def _succeeds(command: list[str]) -> bool:
 
 def add_context(template: Path, answers: dict[str, str]) -> int:
     """Run the context template on this project; 1 when its hooks refuse, having said why."""
-    cookiecutter_log = logging.getLogger("cookiecutter")
-    cookiecutter_log.addHandler(logging.NullHandler())
-    cookiecutter_log.propagate = False
     try:
         cookiecutter_main.cookiecutter(
             str(template),
