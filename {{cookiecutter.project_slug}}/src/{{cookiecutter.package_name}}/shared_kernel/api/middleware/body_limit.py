@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..problem_details import problem
+from .watched_send import WatchedSend
 
 # The rest of the refused body is still on its way: the connection cannot be reused.
 _CLOSE = {"Connection": "close"}
@@ -42,7 +43,6 @@ class BodyLimitMiddleware:
             await self._refuse(scope, receive, send)
             return
         received = 0
-        started = False
 
         async def counted_receive() -> Message:
             nonlocal received
@@ -53,16 +53,12 @@ class BodyLimitMiddleware:
                     raise BodyTooLargeError(self.max_body_bytes)
             return message
 
-        async def watched_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        watched_send = WatchedSend(send)
         try:
             await self.app(scope, counted_receive, watched_send)
         except BodyTooLargeError:
             # Read outside the exception handlers (by a middleware, say): answered here.
-            if started:
+            if watched_send.started:
                 raise
             await self._refuse(scope, receive, send)
 

@@ -10,9 +10,10 @@ import logging
 from http import HTTPStatus
 
 from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..problem_details import problem
+from .watched_send import WatchedSend
 
 logger = logging.getLogger(__name__)
 
@@ -25,17 +26,11 @@ class UnexpectedErrorMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def watched_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        watched_send = WatchedSend(send)
         try:
             await self.app(scope, receive, watched_send)
         except Exception:
-            if started:
+            if watched_send.started:
                 raise
             request = Request(scope)
             # The client gets no internals (SQL, stack, connection strings); the log keeps them.
