@@ -134,15 +134,22 @@ def revisions(versions: Path) -> dict[str, tuple[str, ...]]:
     return found
 
 
+_REVISION_NAMES = frozenset({"revision", "down_revision"})
+
+
 def _assignments(module: ast.Module) -> dict[str, object]:
+    """The literal values of `revision` and `down_revision`; other names may hold anything."""
     values: dict[str, object] = {}
     for node in module.body:
-        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value:
-            values[node.target.id] = ast.literal_eval(node.value)
+        target: ast.expr
+        if isinstance(node, ast.AnnAssign) and node.value:
+            target, value = node.target, node.value
         elif isinstance(node, ast.Assign) and len(node.targets) == 1:
-            target = node.targets[0]
-            if isinstance(target, ast.Name):
-                values[target.id] = ast.literal_eval(node.value)
+            target, value = node.targets[0], node.value
+        else:
+            continue
+        if isinstance(target, ast.Name) and target.id in _REVISION_NAMES:
+            values[target.id] = ast.literal_eval(value)
     return values
 
 

@@ -8,8 +8,18 @@ from pathlib import Path
 from typing import Any
 
 TEMPLATE = Path(__file__).resolve().parents[1]
-DATABASE_VARIABLES = ("DATABASE_URL", "TEST_DATABASE_URL")
+# Servers a baked project would use when named in the environment: its suites run on the
+# embedded ones unless a test hands them `local_servers()`.
+SERVER_VARIABLES = ("DATABASE_URL", "TEST_DATABASE_URL", "NATS_URL", "TEST_NATS_URL")
 CACHES = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+
+
+def local_servers() -> dict[str, str]:
+    """TEST_DATABASE_URL and TEST_NATS_URL as this run has them; empty without a database."""
+    if not os.environ.get("TEST_DATABASE_URL"):
+        return {}
+    names = ("TEST_DATABASE_URL", "TEST_NATS_URL")
+    return {name: os.environ[name] for name in names if os.environ.get(name)}
 
 
 def bake(cookies: Any, **answers: str) -> Path:
@@ -33,7 +43,7 @@ def run(
     The test fails, showing that output, unless the command succeeds (or fails, if `succeeds`
     is false).
     """
-    env = {key: value for key, value in os.environ.items() if key not in DATABASE_VARIABLES}
+    env = {key: value for key, value in os.environ.items() if key not in SERVER_VARIABLES}
     env.pop("VIRTUAL_ENV", None)
     # The baked project's make runs as from a shell, not as a sub-make of the template's.
     for variable in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS"):

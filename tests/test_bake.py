@@ -1,6 +1,5 @@
 """Bake every option variant and hold the result to the generated project's own standards."""
 
-import os
 import re
 import tomllib
 from pathlib import Path
@@ -8,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from .baking import bake, make
+from .baking import bake, local_servers, make
 
 VARIANTS: dict[str, dict[str, str]] = {
     "default": {},
@@ -113,10 +112,9 @@ def test_baked_project_passes_its_own_tests(cookies: Any, project_venv: Path, va
     assert re.search(r"\b\d+ passed\b", embedded)
     assert " failed" not in embedded
 
-    server = os.environ.get("TEST_DATABASE_URL")
-    if server:
-        on_server = make("test", project, project_venv, env={"TEST_DATABASE_URL": server})
-        assert re.search(r"\b\d+ passed\b", on_server)
+    if servers := local_servers():
+        on_servers = make("test", project, project_venv, env=servers)
+        assert re.search(r"\b\d+ passed\b", on_servers)
 
 
 def test_make_migration_autogenerates_a_revision_from_the_models(

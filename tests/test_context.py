@@ -42,12 +42,13 @@ def test_two_contexts_added_to_a_project_pass_its_lint_tests_and_migration_check
     versions = sorted(path.name for path in (project / VERSIONS).glob("*.py"))
     assert versions == [
         "0001_create_idempotency_keys.py",
-        "0002_create_tasks.py",
-        "0003_create_invoices.py",
-        "0004_create_purchase_orders.py",
+        "0002_create_outbox_and_inbox.py",
+        "0003_create_tasks.py",
+        "0004_create_invoices.py",
+        "0005_create_purchase_orders.py",
     ]
-    newest = (project / VERSIONS / "0004_create_purchase_orders.py").read_text()
-    assert 'down_revision: str | None = "0003"' in newest
+    newest = (project / VERSIONS / "0005_create_purchase_orders.py").read_text()
+    assert 'down_revision: str | None = "0004"' in newest
     router = project / "src/task_service/contexts/purchase_orders/api/router.py"
     assert 'prefix="/purchase-orders"' in router.read_text()
     assert "Contracts: 5 kept, 0 broken." in make("lint", project, project_venv)
@@ -78,14 +79,14 @@ def test_an_added_context_is_the_same_code_as_a_baked_one(cookies: Any, project_
 
     assert billing_files(baked) == billing_files(added)
     assert len(billing_files(baked)) > 20
-    # The shared kernel's revision comes first in both.
-    baked_revision = (baked / VERSIONS / "0002_create_invoices.py").read_text()
-    added_revision = (added / VERSIONS / "0003_create_invoices.py").read_text()
+    # The shared kernel's revisions come first in both.
+    baked_revision = (baked / VERSIONS / "0003_create_invoices.py").read_text()
+    added_revision = (added / VERSIONS / "0004_create_invoices.py").read_text()
     assert revision_lines(added_revision) == [
-        "Revision ID: 0003",
-        "Revises: 0002",
-        'revision: str = "0003"',
-        'down_revision: str | None = "0002"',
+        "Revision ID: 0004",
+        "Revises: 0003",
+        'revision: str = "0004"',
+        'down_revision: str | None = "0003"',
     ]
     unchanged = [
         line for line in baked_revision.splitlines() if line not in revision_lines(baked_revision)
@@ -136,9 +137,9 @@ def rename_the_client_fixture(project: Path) -> None:
 
 
 def branch_the_migrations(project: Path) -> None:
-    branch = (project / VERSIONS / "0002_create_tasks.py").read_text()
-    branch = branch.replace('revision: str = "0002"', 'revision: str = "0002b"')
-    (project / VERSIONS / "0002b_branch.py").write_text(branch)
+    branch = (project / VERSIONS / "0003_create_tasks.py").read_text()
+    branch = branch.replace('revision: str = "0003"', 'revision: str = "0003b"')
+    (project / VERSIONS / "0003b_branch.py").write_text(branch)
 
 
 def leave_the_tests_of_a_removed_billing_context(project: Path) -> None:
@@ -159,7 +160,7 @@ def leave_the_tests_of_a_removed_billing_context(project: Path) -> None:
             "src/task_service/shared_kernel/infrastructure/repository.py is missing",
         ),
         (rename_the_client_fixture, "uses the fixture 'client'"),
-        (branch_the_migrations, "several heads (0002, 0002b)"),
+        (branch_the_migrations, "several heads (0003, 0003b)"),
     ],
 )
 def test_a_project_that_drifted_from_what_the_context_needs_is_refused(
@@ -199,7 +200,7 @@ def test_the_files_to_write_are_the_files_written(cookies: Any) -> None:
     project = bake(cookies, context_name="purchasing", aggregate_name="purchase_order")
     answers = {
         "__package_name": "task_service",
-        "__revision": "0002",
+        "__revision": "0003",
         "context_name": "purchasing",
         "aggregate_name": "purchase_order",
         "aggregate_plural": "purchase_orders",
@@ -207,8 +208,8 @@ def test_the_files_to_write_are_the_files_written(cookies: Any) -> None:
     written = [
         Path(path)
         for path in snapshot(project)
-        # Of the migrations, the context writes its own; the shared kernel's is 0001.
-        if "purchasing" in Path(path).parts or path.startswith(f"{VERSIONS}/0002_")
+        # Of the migrations, the context writes its own; the shared kernel's are 0001 and 0002.
+        if "purchasing" in Path(path).parts or path.startswith(f"{VERSIONS}/0003_")
     ]
 
     assert bounded_context.files_to_write(answers) == sorted(written)

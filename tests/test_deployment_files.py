@@ -77,7 +77,7 @@ def test_compose_migrates_once_after_the_database_is_healthy_then_serves(cookies
     project = bake(cookies)
     services = yaml.safe_load((project / "compose.yaml").read_text())["services"]
 
-    assert set(services) == {"db", "migrate", "app"}
+    assert set(services) == {"db", "nats", "migrate", "app", "relay", "consume"}
     assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
     assert services["migrate"]["depends_on"] == {"db": {"condition": "service_healthy"}}
     assert services["app"]["depends_on"] == {
@@ -92,10 +92,33 @@ def test_compose_migrates_once_after_the_database_is_healthy_then_serves(cookies
     assert (project / services["app"]["build"] / "Dockerfile").is_file()
 
 
+def test_compose_relays_and_consumes_events_on_a_jetstream_server_it_keeps(cookies: Any) -> None:
+    project = bake(cookies)
+    compose = yaml.safe_load((project / "compose.yaml").read_text())
+    services = compose["services"]
+    nats = services["nats"]
+
+    assert nats["image"].startswith("nats:2")
+    assert "-js" in nats["command"]
+    store = nats["command"][nats["command"].index("-sd") + 1]
+    volume, _, mounted = nats["volumes"][0].partition(":")
+    assert mounted == store
+    assert volume in compose["volumes"]
+    for worker in ("relay", "consume"):
+        assert services[worker]["command"] == ["python", "-m", "task_service", worker]
+        assert services[worker]["environment"] == services["app"]["environment"]
+        assert services[worker]["environment"]["TASK_SERVICE_BROKER__URL"] == "nats://nats:4222"
+        assert services[worker]["depends_on"] == {
+            "migrate": {"condition": "service_completed_successfully"},
+            "nats": {"condition": "service_healthy"},
+        }
+        assert services[worker]["build"] == services["app"]["build"]
+
+
 def test_the_commands_the_images_run_exist(cookies: Any, project_venv: Path) -> None:
     project = bake(cookies)
 
-    for command in ("serve", "migrate", "run"):
+    for command in ("serve", "migrate", "run", "relay", "consume"):
         output = run(["python", "-m", "task_service", command, "--help"], project, project_venv)
         assert f"usage: python -m task_service {command}" in output
 

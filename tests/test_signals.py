@@ -1,8 +1,8 @@
 """A baked service stops cleanly on a signal, and outlives the death of its embedded PostgreSQL.
 
-Each test serves a baked project in a subprocess, on an embedded PostgreSQL of its own, with a
-request in flight (its body half sent) when the signal arrives: that request must still be
-answered, the embedded server must be stopped and the service must exit 0.
+Each test serves a baked project in a subprocess, on an embedded PostgreSQL and NATS server of
+its own, with a request in flight (its body half sent) when the signal arrives: that request
+must still be answered, the embedded servers must be stopped and the service must exit 0.
 """
 
 import os
@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from .baking import DATABASE_VARIABLES, bake
+from .baking import SERVER_VARIABLES, bake
 
 BODY = b'{"title": "sent before the signal, finished after it"}'
 STARTUP_SECONDS = 60
@@ -43,7 +43,7 @@ class Service:
     def __init__(self, command: list[str], project: Path, venv: Path, data_dir: Path) -> None:
         self.port = free_port()
         self.data_dir = data_dir
-        env = {key: value for key, value in os.environ.items() if key not in DATABASE_VARIABLES}
+        env = {key: value for key, value in os.environ.items() if key not in SERVER_VARIABLES}
         env.pop("VIRTUAL_ENV", None)
         env["PATH"] = os.pathsep.join(
             [str(venv / "bin"), str(Path(sys.executable).parent), env["PATH"]]
@@ -70,15 +70,23 @@ class Service:
         pytest.fail(f"not ready after {seconds} s:\n{self.output()}")
 
     def postmaster_pid(self) -> int | None:
-        try:
-            return int((self.data_dir / "postmaster.pid").read_text().split()[0])
-        except (OSError, ValueError, IndexError):
-            return None
+        return first_number(self.data_dir / "postmaster.pid")
+
+    def nats_server_pid(self) -> int | None:
+        """The embedded NATS server's, beside the embedded PostgreSQL's data folder."""
+        return first_number(self.data_dir.parent / "nats" / "nats-server.pid")
 
     def output(self) -> str:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
         return self.process.communicate()[0]
+
+
+def first_number(path: Path) -> int | None:
+    try:
+        return int(path.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def request(port: int, method: str, path: str, body: bytes = b"") -> bytes:
@@ -137,8 +145,9 @@ def serve(
     for service in started:
         if service.process.poll() is None:
             os.killpg(service.process.pid, signal.SIGKILL)
-        if (pid := service.postmaster_pid()) is not None and alive(pid):
-            os.kill(pid, signal.SIGKILL)
+        for pid in (service.postmaster_pid(), service.nats_server_pid()):
+            if pid is not None and alive(pid):
+                os.kill(pid, signal.SIGKILL)
 
 
 PYTHON_RUN = ["python", "-m", "task_service", "run"]
@@ -166,8 +175,9 @@ def test_a_signal_drains_the_request_in_flight_stops_postgres_and_exits(
     exit_code: int,
 ) -> None:
     service = serve(command)
-    postmaster = service.postmaster_pid()
+    postmaster, nats_server = service.postmaster_pid(), service.nats_server_pid()
     assert postmaster is not None
+    assert nats_server is not None
 
     with socket.create_connection(("127.0.0.1", service.port), timeout=30) as in_flight:
         in_flight.sendall(head("POST", "/tasks", len(BODY)) + BODY[:10])
@@ -185,6 +195,7 @@ def test_a_signal_drains_the_request_in_flight_stops_postgres_and_exits(
     assert answer.startswith(b"HTTP/1.1 201"), output
     assert returncode == exit_code, output
     assert not alive(postmaster), output
+    assert not alive(nats_server), output
     assert not (service.data_dir / "postmaster.pid").exists(), "PostgreSQL was not shut down"
     assert "Traceback" not in output
 

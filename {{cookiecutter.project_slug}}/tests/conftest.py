@@ -3,18 +3,22 @@ so unit tests never start a database.
 
 The suite runs on the server named by TEST_DATABASE_URL (or DATABASE_URL), else on an
 embedded PostgreSQL. Either way it works in a throwaway database of its own, created at the
-start and dropped at the end, so it never touches data it did not make.
+start and dropped at the end, so it never touches data it did not make. Likewise the broker:
+TEST_NATS_URL, else an embedded NATS server, with a stream of each test's own.
 """
 
 import logging
 import os
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from uuid import uuid4
 
+import nats
 import pytest
 from alembic import command
+from nats.js import JetStreamContext
+from nats.js.errors import NotFoundError
 from sqlalchemy import URL, Engine, create_engine, make_url, pool, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
@@ -28,6 +32,13 @@ from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.embedded_postg
     default_data_dir,
     start_embedded_postgres,
 )
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.messaging.embedded_nats import (
+    start_embedded_nats,
+    stop_embedded_nats,
+)
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.messaging.nats_broker import (
+    ensure_stream,
+)
 from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.orm import (
     Base,
 )
@@ -37,6 +48,9 @@ from {{ cookiecutter.package_name }}.contexts import (
 )
 from {{ cookiecutter.package_name }}.migrations import (
     alembic_config,
+)
+from {{ cookiecutter.package_name }}.settings import (
+    BrokerSettings,
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -52,6 +66,38 @@ def restored_logging() -> Iterator[None]:
     logging.root.handlers[:] = handlers
     logging.root.setLevel(level)
     sql.setLevel(sql_level)
+
+
+@pytest.fixture(scope="session")
+def broker_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The NATS server named by TEST_NATS_URL, else an embedded one for this run."""
+    if configured := os.environ.get("TEST_NATS_URL"):
+        yield configured
+        return
+    data_dir = tmp_path_factory.mktemp("nats")
+    yield start_embedded_nats(data_dir)
+    stop_embedded_nats(data_dir)
+
+
+@pytest.fixture
+def broker_settings() -> BrokerSettings:
+    """A subject prefix, hence a stream, of the test's own: no test sees another's messages,
+    nor another run's on a shared server."""
+    return BrokerSettings(subject_prefix=f"test_{uuid4().hex[:12]}")
+
+
+@pytest.fixture
+async def jetstream(
+    broker_url: str, broker_settings: BrokerSettings
+) -> AsyncIterator[JetStreamContext]:
+    """JetStream on the test's broker, with the test's stream; the stream is deleted after."""
+    client = await nats.connect(broker_url)
+    js = client.jetstream()
+    await ensure_stream(js, broker_settings)
+    yield js
+    with suppress(NotFoundError):
+        await js.delete_stream(broker_settings.stream)
+    await client.close()
 
 
 @pytest.fixture(scope="session")

@@ -10,11 +10,15 @@ from {{ cookiecutter.package_name }}.shared_kernel.domain.cursor import (
     encode_cursor,
 )
 from {{ cookiecutter.package_name }}.shared_kernel.domain.entity import (
+    Entity,
     Versioned,
 )
 from {{ cookiecutter.package_name }}.shared_kernel.domain.errors import (
     ConcurrencyConflictError,
     NotFoundError,
+)
+from {{ cookiecutter.package_name }}.shared_kernel.domain.events import (
+    DomainEvent,
 )
 from {{ cookiecutter.package_name }}.shared_kernel.domain.pagination import (
     Page,
@@ -48,6 +52,17 @@ class InMemoryRepository(Generic[E]):
 
     def __init__(self) -> None:
         self.rows: dict[Key, E] = {}
+        self._events: list[DomainEvent] = []
+
+    def pull_events(self) -> list[DomainEvent]:
+        """The events of the entities written since the last pull (the SQL repositories'
+        contract: the unit of work takes them at commit)."""
+        events, self._events = self._events, []
+        return events
+
+    def _written(self, entity: E) -> None:
+        if isinstance(entity, Entity):
+            self._events.extend(entity.pull_events())
 
     def get(self, key: Key) -> E:
         if key not in self.rows:
@@ -127,15 +142,18 @@ class InMemoryRepository(Generic[E]):
     def add_many(self, entities: Iterable[E]) -> None:
         for entity in entities:
             entity.version = 1
+            self._written(entity)
             self.rows[self._key_of(entity)] = deepcopy(entity)
 
     def update(self, entity: E) -> None:
         self._check_current(entity)
         entity.version += 1
+        self._written(entity)
         self.rows[self._key_of(entity)] = deepcopy(entity)
 
     def delete(self, entity: E) -> None:
         self._check_current(entity)
+        self._written(entity)
         del self.rows[self._key_of(entity)]
 
     def delete_many(self, keys: Iterable[Key]) -> int:

@@ -1,7 +1,8 @@
-"""`python -m {{ cookiecutter.package_name }} [run | serve | migrate | <context> ...]`.
+"""`python -m {{ cookiecutter.package_name }} [run | serve | migrate | relay | consume | <context> ...]`.
 
-`run` (the default, what `make run` does) migrates and then serves; deployments run `migrate`
-once as a step of its own and `serve` on every instance. Each bounded context adds commands
+`run` (the default, what `make run` does) migrates and then serves, with the outbox relay and
+the event consumers inside the same process; deployments run `migrate` once as a step of its
+own, `serve` on every instance, and `relay` and `consume` as services of their own. Each bounded context adds commands
 of its own (`python -m {{ cookiecutter.package_name }} {{ cookiecutter.aggregate_plural }} --help`), which run the same use
 cases on a synchronous engine.
 """
@@ -9,7 +10,7 @@ cases on a synchronous engine.
 import argparse
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import ExitStack, contextmanager
 
 from pydantic import ValidationError
@@ -20,15 +21,28 @@ from sqlalchemy.exc import ArgumentError
 from . import contexts
 from .app import create_app
 from .migrations import upgrade_to_head
-from .serving import ExitStatus, StartingUp, listen, serve, stopped_by_signals
+from .serving import (
+    ExitStatus,
+    StartingUp,
+    listen,
+    run_until_stopped,
+    serve,
+    stopped_by_signals,
+)
 from .settings import Environment, Settings
 from .shared_kernel.infrastructure.database import (
     Database,
     SyncDatabase,
     database_url,
 )
+from .shared_kernel.infrastructure.messaging.workers import (
+    broker_url,
+    consume_events,
+    relay_events,
+)
 from .shared_kernel.infrastructure.observability.structured_logging import configure_logging
 from .startup_errors import (
+    ENV_PREFIX,
     StartupError,
     database_error,
     malformed_setting_error,
@@ -40,6 +54,8 @@ COMMANDS = {
     "run": "migrate the database, then serve the API (development)",
     "serve": "serve the API on a database that is already migrated",
     "migrate": "upgrade the database to the newest migration, then exit",
+    "relay": "publish the outbox's events to the broker until stopped",
+    "consume": "run the contexts' handlers of other contexts' events until stopped",
 }
 
 
@@ -88,6 +104,8 @@ def _main(argv: list[str] | None, starting: StartingUp) -> int:
             code: int = execute(arguments)
         return code
     command = arguments.command or "run"
+    if command in ("relay", "consume"):
+        return _work(command, settings, starting)
     # Bound first: a port in use fails the start before any migration runs.
     listening = listen(settings.http) if command in ("run", "serve") else None
     url = _database_url(settings, starting)
@@ -98,8 +116,44 @@ def _main(argv: list[str] | None, starting: StartingUp) -> int:
         return 0
     status = ExitStatus()
     database = Database.from_settings(settings, url)
-    serve(create_app(settings, database, on_fatal=status.fail), settings.http, listening)
+    alongside = _workers(settings, database, starting) if command == "run" else []
+    app = create_app(settings, database, on_fatal=status.fail, alongside=alongside)
+    serve(app, settings.http, listening)
     return status.code
+
+
+def _work(command: str, settings: Settings, starting: StartingUp) -> int:
+    """`relay` or `consume`, until a stop signal."""
+    database = Database.from_settings(settings, _database_url(settings, starting))
+    relay, consume = _workers(settings, database, starting)
+    run_until_stopped(relay if command == "relay" else consume)
+    return 0
+
+
+def _workers(
+    settings: Settings, database: Database, starting: StartingUp
+) -> list[Callable[[], Awaitable[None]]]:
+    """The relay and the consumers on the broker: the configured one, else (in development)
+    an embedded NATS server, started here."""
+    if settings.broker.url is None and settings.environment is not Environment.DEVELOPMENT:
+        raise StartupError(
+            f"a broker is required in {settings.environment}: set {ENV_PREFIX}BROKER__URL "
+            "(or NATS_URL); the embedded NATS server is for development only"
+        )
+    try:
+        with starting.held():
+            url = broker_url(settings)
+    except RuntimeError as error:  # the embedded server's binary is missing or did not start
+        raise StartupError(str(error)) from error
+    subscriptions = contexts.subscriptions()
+
+    async def relay() -> None:
+        await relay_events(database, url, settings)
+
+    async def consume() -> None:
+        await consume_events(database, url, settings, subscriptions)
+
+    return [relay, consume]
 
 
 def _database_url(settings: Settings, starting: StartingUp) -> URL:

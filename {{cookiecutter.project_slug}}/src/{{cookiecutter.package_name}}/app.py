@@ -1,6 +1,6 @@
 """The composition root: the one module that knows every layer of every context."""
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -13,6 +13,7 @@ from .shared_kernel.api.middleware.request_id import RequestIdMiddleware
 from .shared_kernel.api.middleware.unexpected_errors import UnexpectedErrorMiddleware
 from .shared_kernel.api.openapi import document_problems
 from .shared_kernel.api.problem_details import install_problem_details
+from .shared_kernel.infrastructure.background import running
 from .shared_kernel.infrastructure.database import (
     Database,
     database_url,
@@ -26,15 +27,20 @@ def create_app(
     settings: Settings | None = None,
     database: Database | None = None,
     on_fatal: Callable[[], None] | None = None,
+    alongside: Sequence[Callable[[], Awaitable[None]]] = (),
 ) -> FastAPI:
-    """The application; `on_fatal` stops the process when it cannot go on (default: SIGTERM)."""
+    """The application; `on_fatal` stops the process when it cannot go on (default: SIGTERM).
+
+    `alongside`: tasks that run while the application serves (in development, the outbox relay
+    and the consumers), cancelled when it stops.
+    """
     settings = settings or Settings()
     database = database or Database.from_settings(settings, database_url(settings))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         # In development the embedded PostgreSQL is started again if it stops while serving.
-        async with kept_running(embedded_data_dir(settings), on_fatal):
+        async with kept_running(embedded_data_dir(settings), on_fatal), running(alongside):
             yield
         await database.dispose()
 
@@ -49,7 +55,7 @@ def create_app(
     app.add_middleware(RequestIdMiddleware)  # added last, so it runs first
     install_problem_details(app)
     document_problems(app)
-    app.include_router(health_router(database.ping))
+    app.include_router(health_router(database.ping, database.outbox_details))
     for bootstrap in contexts.bootstraps():
         bootstrap.install(app, settings)
     return app

@@ -11,11 +11,12 @@ signals end the process too, by unwinding (`SystemExit(0)`), so those exit handl
 well; the default actions would kill it at once and leave the embedded PostgreSQL running.
 """
 
+import asyncio
 import signal
 import socket
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager, suppress
 from types import FrameType
 
 import uvicorn
@@ -104,6 +105,22 @@ def listen(settings: HttpSettings) -> socket.socket:
             f"cannot listen on {settings.host}:{settings.port}: {reason}; stop what uses it or "
             f"set {ENV_PREFIX}HTTP__PORT (or {ENV_PREFIX}HTTP__HOST)"
         ) from error
+
+
+def run_until_stopped(work: Callable[[], Awaitable[None]]) -> None:
+    """Run `work` in an event loop until it ends or a stop signal cancels it (exit 0)."""
+
+    async def until_stopped() -> None:
+        loop = asyncio.get_running_loop()
+        task = asyncio.ensure_future(work())
+
+        def stop(signum: int, frame: FrameType | None) -> None:
+            loop.call_soon_threadsafe(task.cancel)
+
+        with _handled_by(stop), suppress(asyncio.CancelledError):
+            await task
+
+    asyncio.run(until_stopped())
 
 
 def serve(app: ASGIApp, settings: HttpSettings, listening: socket.socket) -> None:

@@ -99,6 +99,88 @@ class IdempotencySettings(BaseModel):
         return timedelta(hours=self.key_retention_hours)
 
 
+class BrokerSettings(BaseModel):
+    url: SecretStr | None = Field(
+        default=None,
+        description="NATS URL (NATS_URL also works). Unset in development: an embedded NATS "
+        "server with JetStream is started.",
+    )
+    subject_prefix: str = Field(
+        default="{{ cookiecutter.package_name }}",
+        pattern=r"^[a-z][a-z0-9_]{0,63}$",
+        description="First token of every subject (`<prefix>.<context>.<event_type>`); the "
+        "stream is `<PREFIX>_EVENTS` over `<prefix>.>`.",
+    )
+    connect_timeout: float = Field(default=2.0, gt=0, description="Seconds to reach the broker.")
+    publish_timeout: float = Field(
+        default=5.0, gt=0, description="Seconds the relay waits for JetStream to store a message."
+    )
+    duplicate_window_seconds: int = Field(
+        default=120,
+        ge=1,
+        description="How long the stream remembers message ids: a re-publish within it is "
+        "dropped (set when the relay creates the stream).",
+    )
+    embedded_dir: Path | None = Field(
+        default=None,
+        description="Data folder of the embedded NATS server; beside the embedded PostgreSQL's "
+        "when unset.",
+    )
+
+    @property
+    def stream(self) -> str:
+        return f"{self.subject_prefix.upper()}_EVENTS"
+
+
+class OutboxSettings(BaseModel):
+    batch_size: int = Field(default=500, ge=1, le=10_000, description="Events claimed at once.")
+    poll_interval: float = Field(
+        default=1.0,
+        gt=0,
+        description="Seconds between two looks at the outbox when no notification wakes the "
+        "relay (LISTEN/NOTIFY wakes it at once on each commit).",
+    )
+    lease_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long claimed events belong to one relay; a relay that died loses "
+        "them after this long and another takes them.",
+    )
+    max_attempts: int = Field(
+        default=10,
+        ge=1,
+        description="Publishes the broker refuses before an event moves to outbox_dead_letters.",
+    )
+    retry_base_seconds: float = Field(default=0.5, gt=0)
+    retry_max_seconds: float = Field(default=300.0, gt=0)
+    delivered_retention_seconds: int = Field(
+        default=3600, ge=0, description="Seconds a delivered event stays in the outbox."
+    )
+
+
+class InboxSettings(BaseModel):
+    max_attempts: int = Field(
+        default=5,
+        ge=1,
+        description="Deliveries of one event a handler fails before it moves to "
+        "inbox_dead_letters.",
+    )
+    retry_base_seconds: float = Field(default=0.5, gt=0)
+    retry_max_seconds: float = Field(default=60.0, gt=0)
+    ack_wait_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="Seconds the broker waits for a handler before it delivers the event again.",
+    )
+    batch_size: int = Field(default=100, ge=1, le=1000)
+    retention_hours: int = Field(
+        default=168,
+        ge=1,
+        description="Hours a handled event's id is remembered; longer than the broker keeps "
+        "redelivering it.",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="{{ cookiecutter.__env_prefix }}",
@@ -117,15 +199,20 @@ class Settings(BaseSettings):
     database: DatabaseSettings = DatabaseSettings()
     http: HttpSettings = HttpSettings()
     idempotency: IdempotencySettings = IdempotencySettings()
+    broker: BrokerSettings = BrokerSettings()
+    outbox: OutboxSettings = OutboxSettings()
+    inbox: InboxSettings = InboxSettings()
 
     @model_validator(mode="after")
-    def _use_platform_database_url(self) -> Self:
+    def _use_platform_urls(self) -> Self:
         # Hosting platforms and CI services export the conventional DATABASE_URL (and
-        # READ_DATABASE_URL for a replica).
+        # READ_DATABASE_URL for a replica, NATS_URL for the broker).
         if self.database.url is None and (url := os.environ.get("DATABASE_URL")):
             self.database.url = SecretStr(url)
         if self.database.read_url is None and (url := os.environ.get("READ_DATABASE_URL")):
             self.database.read_url = SecretStr(url)
+        if self.broker.url is None and (url := os.environ.get("NATS_URL")):
+            self.broker.url = SecretStr(url)
         return self
 
     @model_validator(mode="after")

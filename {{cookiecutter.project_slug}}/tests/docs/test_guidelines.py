@@ -1,6 +1,12 @@
 """The guidelines stay true: every Python excerpt is copied from the file it names, and every
-file, symbol and make target they mention exists."""
+file, symbol and make target they mention exists.
 
+A recipe's code, which a reader adds to a context this project does not have, is marked
+`<!-- recipe: path -->` instead: here it only has to be Python. The files it writes and the
+names it defines count as existing.
+"""
+
+import ast
 import os
 import re
 from functools import cache
@@ -12,6 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 GUIDES = sorted((ROOT / "docs" / "guidelines").glob("*.md"))
 EXCERPT = re.compile(
     r"<!-- from: (?P<path>\S+) -->\n(?P<indent> *)```python\n(?P<body>.*?)\n(?P=indent)```",
+    re.DOTALL,
+)
+RECIPE = re.compile(
+    r"<!-- recipe: (?P<path>\S+) -->\n(?P<indent> *)```python\n(?P<body>.*?)\n(?P=indent)```",
     re.DOTALL,
 )
 INLINE_CODE = re.compile(r"(?<!`)`([^`\n]+)`(?!`)")
@@ -45,7 +55,19 @@ def project_files() -> list[str]:
 
 def python_sources() -> str:
     files = [path for folder in ("src", "tests") for path in (ROOT / folder).rglob("*.py")]
-    return "\n".join(path.read_text() for path in files)
+    recipes = [code for guide in GUIDES for _, code in recipe_blocks(guide.read_text())]
+    return "\n".join([*(path.read_text() for path in files), *recipes])
+
+
+def block_body(block: re.Match[str]) -> str:
+    """A Python block's code, without the indentation of the list item it is in."""
+    indent = len(block["indent"])
+    return "\n".join(line[indent:] for line in block["body"].splitlines())
+
+
+def recipe_blocks(text: str) -> list[tuple[str, str]]:
+    """(path, code) of every recipe block."""
+    return [(block["path"], block_body(block)) for block in RECIPE.finditer(text)]
 
 
 def test_there_are_guidelines() -> None:
@@ -57,23 +79,34 @@ def test_every_python_excerpt_is_copied_from_the_file_it_names(guide: Path) -> N
     text = guide.read_text()
     excerpts = list(EXCERPT.finditer(text))
 
-    assert len(excerpts) == text.count("```python"), "a Python block without <!-- from: -->"
+    blocks = len(excerpts) + len(recipe_blocks(text))
+    assert blocks == text.count("```python"), "a Python block without <!-- from: or recipe: -->"
     for excerpt in excerpts:
         source = (ROOT / excerpt["path"]).read_text()
-        indent = len(excerpt["indent"])
-        body = "\n".join(line[indent:] for line in excerpt["body"].splitlines())
+        body = block_body(excerpt)
         assert body in source, f"{guide.name}: no longer in {excerpt['path']}:\n{body}"
 
 
 @pytest.mark.parametrize("guide", GUIDES, ids=guide_id)
+def test_every_recipe_block_is_python(guide: Path) -> None:
+    for path, code in recipe_blocks(guide.read_text()):
+        try:
+            ast.parse(code, path)
+        except SyntaxError as error:
+            pytest.fail(f"{guide.name}: the recipe for {path} is not Python: {error}")
+
+
+@pytest.mark.parametrize("guide", GUIDES, ids=guide_id)
 def test_every_file_mentioned_exists(guide: Path) -> None:
-    for token in INLINE_CODE.findall(guide.read_text()):
+    text = guide.read_text()
+    written_by_recipes = [path for path, _ in recipe_blocks(text)]
+    for token in INLINE_CODE.findall(text):
         if " " in token or "<" in token or "=" in token or not PATH_LIKE.search(token):
             continue
         path = token.rstrip("/")
         found = (ROOT / path).exists() or any(
             ("/" + name).endswith("/" + path) or f"/{path}/" in "/" + name
-            for name in project_files()
+            for name in [*project_files(), *written_by_recipes]
         )
         assert found, f"{guide.name} mentions {token}, which does not exist"
 

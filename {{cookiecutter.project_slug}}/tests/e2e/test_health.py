@@ -19,7 +19,11 @@ async def test_ready_checks_the_database(client: AsyncClient) -> None:
     response = await client.get("/health/ready")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "outbox": {"backlog": 0, "oldest_age_seconds": None},
+    }
 
 
 async def test_an_unknown_route_is_a_404_problem(client: AsyncClient) -> None:

@@ -45,19 +45,19 @@ class Chunks:
 @pytest.fixture
 async def client(database: Database) -> AsyncIterator[AsyncClient]:
     """The application with a body limit of LIMIT bytes and one more route, which reads JSON."""
-    async with notes_client(database, LIMIT) as client:
+    async with echo_client(database, LIMIT) as client:
         yield client
 
 
 @asynccontextmanager
-async def notes_client(database: Database, max_body_bytes: int) -> AsyncIterator[AsyncClient]:
+async def echo_client(database: Database, max_body_bytes: int) -> AsyncIterator[AsyncClient]:
     settings = settings_under_test(http={"max_body_bytes": max_body_bytes})
     app: FastAPI = create_app(settings, database)
 
     async def echo(note: Note) -> Note:
         return note
 
-    app.add_api_route("/notes", echo, methods=["POST"])
+    app.add_api_route("/_echo-body", echo, methods=["POST"])
     async with client_for(app) as client:
         yield client
 
@@ -70,7 +70,7 @@ def note_of_size(size: int) -> bytes:
 async def test_a_body_at_the_limit_is_read(client: AsyncClient) -> None:
     body = note_of_size(LIMIT)
 
-    response = await client.post("/notes", content=body, headers=JSON)
+    response = await client.post("/_echo-body", content=body, headers=JSON)
 
     assert response.status_code == 200
     assert len(response.json()["text"]) == LIMIT - len(b'{"text": ""}')
@@ -82,7 +82,7 @@ async def test_a_declared_length_over_the_limit_is_refused_before_reading(
     body = Chunks(count=10_000)
     headers = {**JSON, "Content-Length": str(10_000 * len(CHUNK))}
 
-    response = await client.post("/notes", content=body, headers=headers)
+    response = await client.post("/_echo-body", content=body, headers=headers)
 
     assert response.status_code == 413
     assert response.headers["content-type"] == PROBLEM_JSON
@@ -94,7 +94,7 @@ async def test_a_declared_length_over_the_limit_is_refused_before_reading(
 async def test_a_streamed_body_is_refused_once_it_passes_the_limit(client: AsyncClient) -> None:
     body = Chunks(count=10_000, first=b'{"text": "')
 
-    response = await client.post("/notes", content=body, headers=JSON)
+    response = await client.post("/_echo-body", content=body, headers=JSON)
 
     assert response.status_code == 413
     assert response.headers["content-type"] == PROBLEM_JSON
@@ -116,7 +116,7 @@ async def test_the_default_limit_is_one_mebibyte_on_every_route(database: Databa
 )
 async def test_a_body_that_is_not_json_is_a_415(client: AsyncClient, content_type: str) -> None:
     response = await client.post(
-        "/notes", content=b'{"text": "x"}', headers={"Content-Type": content_type}
+        "/_echo-body", content=b'{"text": "x"}', headers={"Content-Type": content_type}
     )
 
     assert response.status_code == 415
@@ -128,7 +128,7 @@ async def test_a_body_that_is_not_json_is_a_415(client: AsyncClient, content_typ
 async def test_malformed_json_and_text_that_is_not_utf8_are_one_400(
     client: AsyncClient, body: bytes
 ) -> None:
-    response = await client.post("/notes", content=body, headers=JSON)
+    response = await client.post("/_echo-body", content=body, headers=JSON)
 
     assert response.status_code == 400
     assert response.headers["content-type"] == PROBLEM_JSON
@@ -140,8 +140,8 @@ async def test_malformed_json_and_text_that_is_not_utf8_are_one_400(
 async def test_a_body_nested_deeper_than_the_parser_goes_is_the_same_400(
     database: Database,
 ) -> None:
-    async with notes_client(database, 1024 * 1024) as client:
-        response = await client.post("/notes", content=b"[" * 100_000, headers=JSON)
+    async with echo_client(database, 1024 * 1024) as client:
+        response = await client.post("/_echo-body", content=b"[" * 100_000, headers=JSON)
 
     assert response.status_code == 400
     assert [error["field"] for error in response.json()["errors"]] == ["body"]
@@ -154,7 +154,7 @@ async def test_a_body_nested_deeper_than_the_parser_goes_is_the_same_400(
 async def test_an_invalid_value_names_the_field_as_the_client_sends_it(
     client: AsyncClient, body: object, field: str
 ) -> None:
-    response = await client.post("/notes", json=body)
+    response = await client.post("/_echo-body", json=body)
 
     assert response.status_code == 422
     assert [error["field"] for error in response.json()["errors"]] == [field]

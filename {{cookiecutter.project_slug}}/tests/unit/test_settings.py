@@ -8,6 +8,8 @@ from {{ cookiecutter.package_name }}.settings import Environment, Settings
 def no_database_url(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("{{ cookiecutter.__env_prefix }}DATABASE__URL", raising=False)
+    monkeypatch.delenv("NATS_URL", raising=False)
+    monkeypatch.delenv("{{ cookiecutter.__env_prefix }}BROKER__URL", raising=False)
 
 
 def test_nested_settings_come_from_prefixed_variables(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -28,6 +30,30 @@ def test_database_url_is_honoured_when_the_prefixed_one_is_unset(
 
     assert url is not None
     assert url.get_secret_value() == "postgresql://db.internal/app"
+
+
+def test_nats_url_names_the_broker_when_the_prefixed_one_is_unset(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NATS_URL", "nats://user:s3cret@broker.internal:4222")
+
+    settings = Settings()
+
+    assert settings.broker.url is not None
+    assert settings.broker.url.get_secret_value() == "nats://user:s3cret@broker.internal:4222"
+    assert "s3cret" not in repr(settings)
+
+
+def test_the_stream_is_named_after_the_subject_prefix() -> None:
+    broker = Settings(broker={"subject_prefix": "billing_api"}).broker
+
+    assert broker.stream == "BILLING_API_EVENTS"
+
+
+@pytest.mark.parametrize("prefix", ["Billing", "billing.api", "billing>", ""])
+def test_a_subject_prefix_that_is_not_one_lowercase_token_is_refused(prefix: str) -> None:
+    with pytest.raises(ValidationError, match="subject_prefix"):
+        Settings(broker={"subject_prefix": prefix})
 
 
 def test_outside_development_a_database_url_is_required() -> None:

@@ -20,6 +20,8 @@ def isolated(monkeypatch: pytest.MonkeyPatch, restored_logging: None) -> None:
     """No database URL from the environment, and the root logger as it was."""
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv(f"{PREFIX}DATABASE__URL", raising=False)
+    monkeypatch.delenv("NATS_URL", raising=False)
+    monkeypatch.delenv(f"{PREFIX}BROKER__URL", raising=False)
 
 
 def error_line(capsys: pytest.CaptureFixture[str], *command: str) -> str:
@@ -91,6 +93,19 @@ def test_a_port_in_use_names_the_port_setting(
 
     assert f"cannot listen on 127.0.0.1:{port}" in line
     assert f"{PREFIX}HTTP__PORT" in line
+
+
+@pytest.mark.parametrize("command", ["relay", "consume"])
+def test_outside_development_the_workers_refuse_to_start_without_a_broker(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    monkeypatch.setenv(f"{PREFIX}ENVIRONMENT", "production")
+    monkeypatch.setenv(f"{PREFIX}DATABASE__URL", closed_port_url().render_as_string())
+
+    line = error_line(capsys, command)
+
+    assert line.startswith("error: a broker is required in production")
+    assert f"{PREFIX}BROKER__URL" in line
 
 
 def test_a_database_url_that_is_no_url_is_named_without_its_text(

@@ -3,6 +3,9 @@
 from typing import Any
 from uuid import UUID
 
+from {{ cookiecutter.__package_name }}.shared_kernel.domain.events import (
+    DomainEvent,
+)
 from {{ cookiecutter.__package_name }}.shared_kernel.domain.pagination import (
     Page,
     PageRequest,
@@ -29,16 +32,21 @@ class InMemory{{ cookiecutter.__aggregate_class }}Repository(InMemoryRepository[
 
 
 class FakeUnitOfWork({{ cookiecutter.__context_class }}UnitOfWork):
+    """Commits keep the events of what was written, in `published`, as the outbox would."""
+
     def __init__(self) -> None:
         self.{{ cookiecutter.aggregate_plural }} = self.repository = InMemory{{ cookiecutter.__aggregate_class }}Repository()
         self.commits = 0
         self.rollbacks = 0
+        self.published: list[DomainEvent] = []
 
     def commit(self) -> None:
         self.commits += 1
+        self.published.extend(self.repository.pull_events())
 
     def rollback(self) -> None:
         self.rollbacks += 1
+        self.repository.pull_events()
 
 
 class InMemory{{ cookiecutter.__aggregate_class }}Queries:

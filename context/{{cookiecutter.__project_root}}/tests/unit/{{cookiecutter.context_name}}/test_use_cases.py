@@ -40,6 +40,12 @@ from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.
     {{ cookiecutter.__aggregate_class }}StatusTransitionError,
     {{ cookiecutter.__aggregate_class }}TitleError,
 )
+from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.domain.events import (
+    {{ cookiecutter.__aggregate_class }}Created,
+    {{ cookiecutter.__aggregate_class }}Deleted,
+    {{ cookiecutter.__aggregate_class }}Moved,
+    {{ cookiecutter.__aggregate_class }}Renamed,
+)
 
 from .fakes import FakeUnitOfWork, InMemory{{ cookiecutter.__aggregate_class }}Queries
 
@@ -169,3 +175,39 @@ def test_list_filters_by_status_and_pages(uow: FakeUnitOfWork) -> None:
 
     assert open_page.total == 2
     assert [dto.id for dto in in_progress.items] == [ids[0]]
+
+
+def test_each_committed_use_case_publishes_its_events_in_order(uow: FakeUnitOfWork) -> None:
+    created = Create{{ cookiecutter.__aggregate_class }}Handler(uow)(Create{{ cookiecutter.__aggregate_class }}(title="t"))
+    renaming = Update{{ cookiecutter.__aggregate_class }}(created.id, title="renamed")
+    Update{{ cookiecutter.__aggregate_class }}Handler(uow)(renaming)
+    moving = Move{{ cookiecutter.__aggregate_class }}(created.id, {{ cookiecutter.__aggregate_class }}Status.IN_PROGRESS)
+    Move{{ cookiecutter.__aggregate_class }}Handler(uow)(moving)
+    Delete{{ cookiecutter.__aggregate_class }}Handler(uow)(Delete{{ cookiecutter.__aggregate_class }}(created.id))
+
+    expected = [
+        {{ cookiecutter.__aggregate_class }}Created,
+        {{ cookiecutter.__aggregate_class }}Renamed,
+        {{ cookiecutter.__aggregate_class }}Moved,
+        {{ cookiecutter.__aggregate_class }}Deleted,
+    ]
+    assert [type(event) for event in uow.published] == expected
+    assert [event.aggregate_version for event in uow.published] == [1, 2, 3, 4]
+    assert {event.aggregate_id for event in uow.published} == {created.id}
+
+
+def test_a_use_case_that_fails_publishes_nothing(uow: FakeUnitOfWork) -> None:
+    created = Create{{ cookiecutter.__aggregate_class }}Handler(uow)(Create{{ cookiecutter.__aggregate_class }}(title="t"))
+    published = list(uow.published)
+    illegal_move = Move{{ cookiecutter.__aggregate_class }}(created.id, {{ cookiecutter.__aggregate_class }}Status.DONE)
+    stale_update = Update{{ cookiecutter.__aggregate_class }}(created.id, title="late", expected_versions=frozenset({7}))
+    bad_rows = (Create{{ cookiecutter.__aggregate_class }}(title="fine"), Create{{ cookiecutter.__aggregate_class }}(title=" "))
+
+    with pytest.raises({{ cookiecutter.__aggregate_class }}StatusTransitionError):
+        Move{{ cookiecutter.__aggregate_class }}Handler(uow)(illegal_move)
+    with pytest.raises(VersionMismatchError):
+        Update{{ cookiecutter.__aggregate_class }}Handler(uow)(stale_update)
+    with pytest.raises(InvalidValueError):
+        Import{{ cookiecutter.__aggregates_class }}Handler(uow)(Import{{ cookiecutter.__aggregates_class }}(bad_rows))
+
+    assert uow.published == published

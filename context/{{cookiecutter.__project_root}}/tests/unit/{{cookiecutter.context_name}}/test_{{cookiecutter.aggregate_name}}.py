@@ -13,6 +13,13 @@ from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.
     {{ cookiecutter.__aggregate_class }}StatusTransitionError,
     {{ cookiecutter.__aggregate_class }}TitleError,
 )
+from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.domain.events import (
+    {{ cookiecutter.__aggregate_class }}Created,
+    {{ cookiecutter.__aggregate_class }}Deleted,
+    {{ cookiecutter.__aggregate_class }}Described,
+    {{ cookiecutter.__aggregate_class }}Moved,
+    {{ cookiecutter.__aggregate_class }}Renamed,
+)
 
 
 def test_a_new_{{ cookiecutter.aggregate_name }}_is_open_with_a_time_ordered_id() -> None:
@@ -101,3 +108,50 @@ def test_renaming_validates_the_new_title() -> None:
         entity.rename(" ")
 
     assert entity.title == "t"
+
+
+def test_create_records_that_the_{{ cookiecutter.aggregate_name }}_was_created_at_version_one() -> None:
+    entity = {{ cookiecutter.__aggregate_class }}.create(title="  Write docs ", description="d")
+
+    (created,) = entity.pull_events()
+    assert isinstance(created, {{ cookiecutter.__aggregate_class }}Created)
+    assert (created.aggregate_id, created.aggregate_version) == (entity.id, 1)
+    assert (created.title, created.description, created.status) == ("Write docs", "d", "open")
+    assert created.id.version == 7
+    assert entity.pull_events() == []
+
+
+def test_the_constructor_records_nothing_as_it_also_rebuilds_stored_ones() -> None:
+    assert {{ cookiecutter.__aggregate_class }}(title="t", version=3).pull_events() == []
+
+
+def test_each_change_records_an_event_for_the_version_it_makes() -> None:
+    entity = {{ cookiecutter.__aggregate_class }}(title="t", version=4)
+
+    entity.rename("new")
+    entity.describe("more")
+    entity.move_to({{ cookiecutter.__aggregate_class }}Status.IN_PROGRESS)
+    entity.delete()
+
+    renamed, described, moved, deleted = entity.pull_events()
+    assert isinstance(renamed, {{ cookiecutter.__aggregate_class }}Renamed)
+    assert renamed.title == "new"
+    assert isinstance(described, {{ cookiecutter.__aggregate_class }}Described)
+    assert described.description == "more"
+    assert isinstance(moved, {{ cookiecutter.__aggregate_class }}Moved)
+    assert (moved.from_status, moved.to_status) == ("open", "in_progress")
+    assert isinstance(deleted, {{ cookiecutter.__aggregate_class }}Deleted)
+    events = (renamed, described, moved, deleted)
+    assert {event.aggregate_version for event in events} == {5}
+    assert {event.aggregate_id for event in events} == {entity.id}
+
+
+def test_a_refused_change_records_nothing() -> None:
+    entity = {{ cookiecutter.__aggregate_class }}(title="t")
+
+    with pytest.raises({{ cookiecutter.__aggregate_class }}StatusTransitionError):
+        entity.move_to({{ cookiecutter.__aggregate_class }}Status.DONE)
+    with pytest.raises({{ cookiecutter.__aggregate_class }}TitleError):
+        entity.rename(" ")
+
+    assert entity.pull_events() == []

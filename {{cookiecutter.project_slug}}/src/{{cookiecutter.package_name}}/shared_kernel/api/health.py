@@ -2,6 +2,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from http import HTTPStatus
+from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -12,7 +13,10 @@ logger = logging.getLogger(__name__)
 READINESS_TIMEOUT_SECONDS = 1.0
 
 
-def health_router(check_database: Callable[[], Awaitable[None]]) -> APIRouter:
+def health_router(
+    check_database: Callable[[], Awaitable[None]],
+    outbox_details: Callable[[], Awaitable[dict[str, Any]]],
+) -> APIRouter:
     router = APIRouter(prefix="/health", tags=["health"])
 
     @router.get("/live")
@@ -22,16 +26,19 @@ def health_router(check_database: Callable[[], Awaitable[None]]) -> APIRouter:
 
     @router.get("/ready", responses={503: {"description": "The database cannot be reached."}})
     async def ready() -> JSONResponse:
-        """The service can take traffic: the database answers."""
+        """The service can take traffic: the database answers. The details say how many events
+        wait in the outbox and for how long; a broker that is down leaves the service ready,
+        since writes go on and their events wait there."""
         try:
             async with asyncio.timeout(READINESS_TIMEOUT_SECONDS):
                 await check_database()
+                outbox = await outbox_details()
         except Exception as error:
             logger.warning("readiness check failed: %s", type(error).__name__)
             return JSONResponse(
                 {"status": "unavailable", "database": "unreachable"},
                 status_code=HTTPStatus.SERVICE_UNAVAILABLE,
             )
-        return JSONResponse({"status": "ok", "database": "ok"})
+        return JSONResponse({"status": "ok", "database": "ok", "outbox": outbox})
 
     return router

@@ -1,21 +1,13 @@
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Protocol
 from uuid import UUID
 
-import uuid_utils.compat
-
+from .entity_ids import new_id, utc_now
 from .errors import VersionMismatchError
+from .events import DomainEvent
 
-
-def new_id() -> UUID:
-    """UUIDv7: time-ordered, so new rows land at the end of the primary-key index."""
-    return uuid_utils.compat.uuid7()
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+__all__ = ["Entity", "Versioned", "new_id", "utc_now"]
 
 
 class Versioned(Protocol):
@@ -33,6 +25,21 @@ class Entity:
 
     id: UUID = field(default_factory=new_id)
     version: int = 0
+    # Recorded by the entity's behaviour; the repository hands them to the unit of work.
+    _events: list[DomainEvent] = field(default_factory=list, init=False, repr=False)
+
+    @property
+    def next_version(self) -> int:
+        """The version the change being made will have once stored: what its events carry."""
+        return self.version + 1
+
+    def record(self, event: DomainEvent) -> None:
+        self._events.append(event)
+
+    def pull_events(self) -> list[DomainEvent]:
+        """The events recorded since the last pull, oldest first; they are forgotten here."""
+        events, self._events = self._events, []
+        return events
 
     def check_version(self, expected: Collection[int] | None) -> None:
         """Refuse to go on unless the entity is at one of the `expected` versions, those the

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ...settings import DatabaseSettings, Environment, Settings
 from .embedded_postgres import default_data_dir, start_embedded_postgres
+from .messaging.outbox import outbox_backlog
 from .pool_renewal import renew_pool_when_unanswered
 from .session_scope import SessionScope, refuse_inside_write_transaction, session_scope
 
@@ -163,6 +164,10 @@ class Database:
     async def ping(self) -> None:
         async with self.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
+
+    async def outbox_details(self) -> dict[str, Any]:
+        async with self.engine.connect() as connection:
+            return (await outbox_backlog(connection)).as_details()
 
     async def dispose(self) -> None:
         for engine in {self.engine, self.read_engine, self.primary_read_engine}:

@@ -15,8 +15,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..domain.entity import Versioned
+from ..domain.entity import Entity, Versioned
 from ..domain.errors import ConcurrencyConflictError, LockedError, NotFoundError
+from ..domain.events import DomainEvent
 from ..domain.pagination import Sort
 from ..domain.specification import Specification
 from . import query_building
@@ -33,6 +34,7 @@ LOCK_NOT_AVAILABLE = "55P03"
 
 class BaseRepository(PagedReads[E], Generic[Model, E]):
     entity_name: ClassVar[str]
+    _events: list[DomainEvent]
     # Columns of the unique constraint `upsert` matches on; empty: the primary key.
     upsert_on: ClassVar[tuple[str, ...]] = ()
 
@@ -44,8 +46,24 @@ class BaseRepository(PagedReads[E], Generic[Model, E]):
                 cls._read_from(model)
                 cls.entity_name = entity.__name__
 
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self._events = []
+
     def bind(self, session: Session) -> None:
         self._session = session
+
+    def pull_events(self) -> list[DomainEvent]:
+        """The events of the aggregates written since the last pull, in the order written."""
+        events, self._events = self._events, []
+        return events
+
+    def _written(self, entities: Iterable[E]) -> None:
+        # Taken when the aggregate is written: an event recorded afterwards, with no write
+        # to store its change, stays with the entity.
+        for entity in entities:
+            if isinstance(entity, Entity):
+                self._events.extend(entity.pull_events())
 
     @abstractmethod
     def _to_entity(self, model: Model) -> E: ...
@@ -142,6 +160,7 @@ class BaseRepository(PagedReads[E], Generic[Model, E]):
             self._session.execute(insert(self.model), [self._values(e) for e in entities])
         for entity in entities:
             entity.version = 1
+        self._written(entities)
 
     def update(self, entity: E) -> None:
         model = self._load_current(entity)
@@ -151,10 +170,12 @@ class BaseRepository(PagedReads[E], Generic[Model, E]):
                 setattr(model, attribute.key, getattr(changed, attribute.key))
         self._flush(entity)
         entity.version = model.version
+        self._written([entity])
 
     def delete(self, entity: E) -> None:
         self._session.delete(self._load_current(entity))
         self._flush(entity)
+        self._written([entity])
 
     def delete_many(self, keys: Iterable[Key]) -> int:
         statement = delete(self.model).where(self._key_in(list(keys)))
@@ -193,6 +214,7 @@ class BaseRepository(PagedReads[E], Generic[Model, E]):
             for key in self._keys:
                 setattr(entity, key, getattr(model, key))
             entity.version = model.version
+        self._written(entities)
 
     # Helpers
 

@@ -2,6 +2,7 @@ from typing import Any, TypeVar, cast
 
 from sqlalchemy.orm import Session
 
+from ..domain.events import DomainEvent
 from .repository import BaseRepository
 
 R = TypeVar("R", bound=BaseRepository[Any, Any])
@@ -18,6 +19,10 @@ class RepositoryFactory:
         if repository_type not in self._built:
             self._built[repository_type] = repository_type(self._session)
         return cast(R, self._built[repository_type])
+
+    def pull_events(self) -> list[DomainEvent]:
+        """Every repository's events since the last pull."""
+        return [event for built in self._built.values() for event in built.pull_events()]
 
     def rebind(self, session: Session) -> None:
         """Point every repository at `session` (while an independent transaction runs)."""

@@ -2,11 +2,13 @@
 
 import argparse
 from collections.abc import Callable
+from typing import Any
 
 from fastapi import FastAPI
 
 from ...settings import Settings
 from ...shared_kernel.infrastructure.database import SyncDatabase
+from ...shared_kernel.infrastructure.messaging.consumers import Subscription
 from ...shared_kernel.infrastructure.use_case_runner import (
     AsyncIdempotentRunner,
     AsyncQueryRunner,
@@ -24,6 +26,12 @@ def install(app: FastAPI, settings: Settings) -> None:
     read = AsyncQueryRunner(Sql{{ cookiecutter.__aggregate_class }}Queries)
     read_current = AsyncQueryRunner(Sql{{ cookiecutter.__aggregate_class }}Queries, primary=True)
     app.include_router({{ cookiecutter.aggregate_plural }}_router(run, read, read_current))
+
+
+def subscriptions() -> list[Subscription[Any]]:
+    """The events of other contexts this one reacts to: see "React to another context's
+    event" in docs/guidelines/cookbook.md."""
+    return []
 
 
 def add_commands(

@@ -27,7 +27,7 @@ class Create{{ cookiecutter.__aggregate_class }}Handler:
 
     @transactional
     def __call__(self, command: Create{{ cookiecutter.__aggregate_class }}) -> {{ cookiecutter.__aggregate_class }}DTO:
-        entity = {{ cookiecutter.__aggregate_class }}(title=command.title, description=command.description)
+        entity = {{ cookiecutter.__aggregate_class }}.create(title=command.title, description=command.description)
         self.uow.{{ cookiecutter.aggregate_plural }}.add(entity)
         return {{ cookiecutter.__aggregate_class }}DTO.from_entity(entity)
 
@@ -52,7 +52,7 @@ class Import{{ cookiecutter.__aggregates_class }}Handler:
 
 def _new_{{ cookiecutter.aggregate_name }}(number: int, row: Create{{ cookiecutter.__aggregate_class }}) -> {{ cookiecutter.__aggregate_class }}:
     try:
-        return {{ cookiecutter.__aggregate_class }}(title=row.title, description=row.description)
+        return {{ cookiecutter.__aggregate_class }}.create(title=row.title, description=row.description)
     except InvalidValueError as error:
         raise InvalidValueError(error.field, f"row {number}: {error}") from error
 
@@ -100,4 +100,5 @@ class Delete{{ cookiecutter.__aggregate_class }}Handler:
     def __call__(self, command: Delete{{ cookiecutter.__aggregate_class }}) -> None:
         entity = self.uow.{{ cookiecutter.aggregate_plural }}.get(command.id)
         entity.check_version(command.expected_versions)
+        entity.delete()
         self.uow.{{ cookiecutter.aggregate_plural }}.delete(entity)
