@@ -37,7 +37,10 @@ def remove_new_embedded_databases() -> Iterator[None]:
     before = set(_embedded_data_dirs())
     yield
     for data_dir in set(_embedded_data_dirs()) - before:
-        shutil.rmtree(data_dir.parent, ignore_errors=True)
+        # One whose server still runs belongs to a run that has not ended (another test
+        # session on this machine): it is left alone.
+        if not (data_dir / "postmaster.pid").exists():
+            shutil.rmtree(data_dir.parent, ignore_errors=True)
 
 
 def _embedded_data_dirs() -> Iterator[Path]:
