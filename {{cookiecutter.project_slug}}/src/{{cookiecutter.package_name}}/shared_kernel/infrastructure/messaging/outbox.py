@@ -25,7 +25,20 @@ NOTIFY_CHANNEL = "outbox"
 REQUEST_ID_HEADER = "X-Request-ID"
 
 
-class OutboxMessage(Base):
+class _StoredEvent:
+    """The columns an event keeps in the outbox and, should it die there, in its dead letters."""
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    context: Mapped[str] = mapped_column(Text)
+    event_type: Mapped[str] = mapped_column(Text)
+    aggregate_id: Mapped[UUID]
+    aggregate_version: Mapped[int] = mapped_column(Integer)
+    body: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    headers: Mapped[dict[str, str]] = mapped_column(JSONB)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class OutboxMessage(_StoredEvent, Base):
     __tablename__ = "outbox"
     __table_args__ = (
         # What the relay reads: undelivered events in commit order, and per aggregate.
@@ -39,40 +52,24 @@ class OutboxMessage(Base):
         Index("ix_outbox_delivered_at", "delivered_at"),
     )
 
-    id: Mapped[UUID] = mapped_column(primary_key=True)
     sequence: Mapped[int] = mapped_column(BigInteger, Identity(always=True), unique=True)
-    context: Mapped[str] = mapped_column(Text)
-    event_type: Mapped[str] = mapped_column(Text)
-    aggregate_id: Mapped[UUID]
-    aggregate_version: Mapped[int] = mapped_column(Integer)
-    body: Mapped[dict[str, Any]] = mapped_column(JSONB)
-    headers: Mapped[dict[str, str]] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     available_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
     attempts: Mapped[int] = mapped_column(Integer, server_default="0")
-    last_error: Mapped[str | None] = mapped_column(Text)
     lease_token: Mapped[UUID | None]
     lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class OutboxDeadLetter(Base):
+class OutboxDeadLetter(_StoredEvent, Base):
     """Events the broker refused `OUTBOX__MAX_ATTEMPTS` times; kept for a person to look at."""
 
     __tablename__ = "outbox_dead_letters"
 
-    id: Mapped[UUID] = mapped_column(primary_key=True)
-    context: Mapped[str] = mapped_column(Text)
-    event_type: Mapped[str] = mapped_column(Text)
-    aggregate_id: Mapped[UUID]
-    aggregate_version: Mapped[int] = mapped_column(Integer)
-    body: Mapped[dict[str, Any]] = mapped_column(JSONB)
-    headers: Mapped[dict[str, str]] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(Integer)
-    last_error: Mapped[str | None] = mapped_column(Text)
     failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
