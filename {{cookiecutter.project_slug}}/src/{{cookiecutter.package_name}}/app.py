@@ -55,7 +55,7 @@ def create_app(
     app.add_middleware(RequestIdMiddleware)  # added last, so it runs first
     install_problem_details(app)
     document_problems(app)
-    app.include_router(health_router(database.ping, database.outbox_details))
+    app.include_router(health_router(database.outbox_details))
     for bootstrap in contexts.bootstraps():
         bootstrap.install(app, settings)
     return app
