@@ -161,7 +161,10 @@ class EventConsumers:
             # Not the error's text: it may quote the event's data.
             reason = type(error).__name__
             if attempt >= self._settings.max_attempts and not is_outage(error):
-                logger.exception("consumer %s gave up on event %s", subscription.consumer, event.id)
+                logger.error(
+                    "consumer %s gave up on event %s (%s)", subscription.consumer, event.id, reason
+                )
+                logger.debug("the handler's last failure", exc_info=True)
                 await self._dead_letter(subscription, message, str(event.id), attempt, reason)
                 return
             delay = retry_delay(
