@@ -8,7 +8,6 @@ import asyncio
 import hashlib
 import json
 import logging
-import os
 import signal
 import tempfile
 import warnings
@@ -16,6 +15,8 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractContextManager, asynccontextmanager, suppress
 from pathlib import Path
 from typing import Any
+
+from .processes import is_alive
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ def is_running(data_dir: Path) -> bool:
         first_line = (data_dir / "postmaster.pid").read_text().split()[:1]
     except OSError:
         return False
-    return first_line != [] and first_line[0].isdigit() and _is_alive(int(first_line[0]))
+    return first_line != [] and first_line[0].isdigit() and is_alive(int(first_line[0]))
 
 
 @asynccontextmanager
@@ -156,7 +157,7 @@ def forget_dead_processes(handles: Path) -> None:
             # The server could not start on it; forgetting everyone only stops it sooner.
             logger.warning("%s is not a list of process ids; starting it afresh", handles)
             pids = []
-        handles.write_text(json.dumps([pid for pid in pids if _is_alive(pid)]))
+        handles.write_text(json.dumps([pid for pid in pids if is_alive(pid)]))
 
 
 def _process_ids(text: str) -> list[int] | None:
@@ -167,13 +168,3 @@ def _process_ids(text: str) -> list[int] | None:
     if isinstance(pids, list) and all(isinstance(pid, int) for pid in pids):
         return pids
     return None
-
-
-def _is_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

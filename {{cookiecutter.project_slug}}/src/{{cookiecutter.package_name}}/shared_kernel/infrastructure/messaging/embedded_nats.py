@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from ..processes import is_alive
+
 # Seconds a new server gets to accept connections, and a stopping one to exit.
 START_TIMEOUT = 10.0
 STOP_TIMEOUT = 5.0
@@ -128,13 +130,7 @@ def _pid(data_dir: Path) -> int | None:
     if not text.isdigit():
         return None
     pid = int(text)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return None
-    except PermissionError:
-        return pid
-    return pid
+    return pid if is_alive(pid) else None
 
 
 def _stop(pid: int) -> None:
