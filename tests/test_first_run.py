@@ -3,6 +3,7 @@
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,9 @@ def test_the_baked_makefile_lists_its_targets(cookies: Any) -> None:
 def test_the_template_tools_install_says_so_and_uses_uv_when_it_is_there(tmp_path: Path) -> None:
     venv = tmp_path / "venv"
 
-    status, output = make_here(TEMPLATE, f"{venv}/bin/cookiecutter", f"VENV={venv}")
+    # uv is one of the template's own tools, installed beside the Python running these tests.
+    with_uv = os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]])
+    status, output = make_here(TEMPLATE, f"{venv}/bin/cookiecutter", f"VENV={venv}", path=with_uv)
 
     assert status == 0, output
     assert output.splitlines()[0] == (

@@ -226,15 +226,15 @@ def test_make_demo_over_a_drifted_demo_shows_the_refusal_alone(tmp_path: Path) -
     demo = [sys.executable, str(TEMPLATE / "demo.py"), str(tmp_path)]
     subprocess.run(demo, capture_output=True, check=True)
     versions = tmp_path / "task-service/src/task_service/migrations/versions"
-    branch = (versions / "0002_create_tasks.py").read_text()
-    (versions / "0002b_branch.py").write_text(branch.replace('"0002"', '"0002b"', 1))
+    branch = (versions / "0003_create_tasks.py").read_text()
+    (versions / "0003b_branch.py").write_text(branch.replace('"0003"', '"0003b"', 1))
 
     completed = subprocess.run(demo, capture_output=True, text=True, check=False)
 
     assert completed.returncode == 1
     assert completed.stdout == ""
     assert completed.stderr.splitlines() == [
-        "ERROR: the migrations have several heads (0002, 0002b); "
+        "ERROR: the migrations have several heads (0003, 0003b); "
         "merge them first with `alembic merge heads -m merge`.",
         "The project was written again, without its example context.",
     ]

@@ -200,7 +200,8 @@ def test_a_use_case_that_fails_publishes_nothing(uow: FakeUnitOfWork) -> None:
     created = Create{{ cookiecutter.__aggregate_class }}Handler(uow)(Create{{ cookiecutter.__aggregate_class }}(title="t"))
     published = list(uow.published)
     illegal_move = Move{{ cookiecutter.__aggregate_class }}(created.id, {{ cookiecutter.__aggregate_class }}Status.DONE)
-    stale_update = Update{{ cookiecutter.__aggregate_class }}(created.id, title="late", expected_versions=frozenset({7}))
+    stale = frozenset({7})
+    stale_update = Update{{ cookiecutter.__aggregate_class }}(created.id, title="late", expected_versions=stale)
     bad_rows = (Create{{ cookiecutter.__aggregate_class }}(title="fine"), Create{{ cookiecutter.__aggregate_class }}(title=" "))
 
     with pytest.raises({{ cookiecutter.__aggregate_class }}StatusTransitionError):

@@ -80,7 +80,9 @@ class {{ cookiecutter.__aggregate_class }}(Entity):
         self._touch()
         self.record(
             {{ cookiecutter.__aggregate_class }}Renamed(
-                aggregate_id=self.id, aggregate_version=self.next_version, title=self.title
+                aggregate_id=self.id,
+                aggregate_version=self.next_version,
+                title=self.title,
             ),
         )
 
@@ -110,7 +112,12 @@ class {{ cookiecutter.__aggregate_class }}(Entity):
 
     def delete(self) -> None:
         """Record that it goes; the repository's `delete` removes it."""
-        self.record({{ cookiecutter.__aggregate_class }}Deleted(aggregate_id=self.id, aggregate_version=self.next_version))
+        self.record(
+            {{ cookiecutter.__aggregate_class }}Deleted(
+                aggregate_id=self.id,
+                aggregate_version=self.next_version,
+            ),
+        )
 
     def _touch(self) -> None:
         self.updated_at = utc_now()
