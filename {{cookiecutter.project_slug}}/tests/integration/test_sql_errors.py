@@ -17,6 +17,7 @@ from {{ cookiecutter.package_name }}.shared_kernel.domain.errors import (
     DomainError,
     MissingReferenceError,
     SerializationFailureError,
+    StillReferencedError,
     UniqueViolationError,
 )
 from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database import (
@@ -150,8 +151,8 @@ CASES = [
     Case(short_name, CheckViolationError, "rule", "name_long_enough", "'name_long_enough'"),
     Case(missing_team, MissingReferenceError, "field", "team_id", "team_id must refer to a row"),
     Case(moved_to_missing_team, MissingReferenceError, "field", "team_id", "must refer to a row"),
-    Case(referenced_team_deleted, MissingReferenceError, "field", "team_id", "still referenced"),
-    Case(referenced_team_rekeyed, MissingReferenceError, "field", "team_id", "still referenced"),
+    Case(referenced_team_deleted, StillReferencedError, "reference", "team_id", "still referenced"),
+    Case(referenced_team_rekeyed, StillReferencedError, "reference", "team_id", "still referenced"),
 ]
 
 

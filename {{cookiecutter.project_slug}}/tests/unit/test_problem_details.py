@@ -20,6 +20,7 @@ from {{ cookiecutter.package_name }}.shared_kernel.domain.errors import (
     LockedError,
     MissingReferenceError,
     SerializationFailureError,
+    StillReferencedError,
     UniqueViolationError,
     VersionMismatchError,
 )
@@ -40,6 +41,11 @@ ERRORS: dict[str, tuple[DomainError, int, list[str]]] = {
     "reference": (
         MissingReferenceError("team_id", "team_id must refer to a row"),
         422,
+        ["team_id"],
+    ),
+    "still referenced": (
+        StillReferencedError("team_id", "the row is still referenced by team_id of other rows"),
+        409,
         ["team_id"],
     ),
     "check": (

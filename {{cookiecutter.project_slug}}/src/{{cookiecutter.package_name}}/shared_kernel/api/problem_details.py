@@ -2,8 +2,8 @@
 
 An error about values names them in `errors`, one `{"field", "message"}` per field: the field
 of an `InvalidValueError` (a `MissingReferenceError` too), each column of a
-`UniqueViolationError`, and the rule of a `CheckViolationError` (as its `field`, so a client
-reads every such error one way). Fields are named as the client sends them (`field_name`).
+`UniqueViolationError`, the rule of a `CheckViolationError` and the referring columns of a
+`StillReferencedError` (as its `field`, so a client reads every such error one way). Fields are named as the client sends them (`field_name`).
 A body that is not JSON is a 400 naming `body`, one whose media type is not JSON a 415.
 """
 
@@ -25,6 +25,7 @@ from ..domain.errors import (
     DomainError,
     InvalidValueError,
     NotFoundError,
+    StillReferencedError,
     UniqueViolationError,
     VersionMismatchError,
 )
@@ -69,6 +70,9 @@ def _domain_error(request: Request, error: DomainError) -> JSONResponse:
         return problem(request, status, str(error), errors=errors)
     if isinstance(error, CheckViolationError):
         return problem(request, status, str(error), errors=[_field_error(error.rule, str(error))])
+    if isinstance(error, StillReferencedError):
+        errors = [_field_error(error.reference, str(error))]
+        return problem(request, status, str(error), errors=errors)
     return problem(request, status, str(error))
 
 

@@ -77,7 +77,16 @@ class CheckViolationError(ConflictError):
 
 
 class MissingReferenceError(InvalidValueError):
-    """A reference names a row that does not exist (or a row is still referenced)."""
+    """A reference names a row that does not exist."""
+
+
+class StillReferencedError(ConflictError):
+    """The row cannot go, or change its key, while other rows refer to it; `reference` names
+    the columns that refer to it."""
+
+    def __init__(self, reference: str, message: str) -> None:
+        super().__init__(message)
+        self.reference = reference
 
 
 class SerializationFailureError(ConflictError):

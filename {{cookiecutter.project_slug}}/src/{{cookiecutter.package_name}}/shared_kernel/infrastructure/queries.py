@@ -1,16 +1,17 @@
-"""Generic read side: `BaseQueries[Model, DTO]` selects a DTO's columns straight into DTOs.
+"""Generic read side: `BaseQueries[Model, DTO]` selects a DTO's columns straight into DTOs,
+nested children's too (see `nested_reads`).
 
 No entity, no identity map: each query runs on a short-lived read-only session (see
 `AsyncQueryRunner`), so what it returns is what the database holds now.
 """
 
 from collections.abc import Hashable
-from dataclasses import fields
 from typing import Any, ClassVar, Generic, TypeVar, get_args, get_origin
 
-from sqlalchemy import ColumnElement, Select, inspect, select
+from sqlalchemy import Select, inspect, select
 
 from ..domain.errors import NotFoundError
+from .nested_reads import DTOShape
 from .paged_reads import PagedReads
 
 Model = TypeVar("Model")
@@ -20,7 +21,7 @@ DTO = TypeVar("DTO")
 class BaseQueries(PagedReads[DTO], Generic[Model, DTO]):
     dto: ClassVar[type[Any]]
     entity_name: ClassVar[str]
-    _selected: ClassVar[list[ColumnElement[Any]]]
+    _shape: ClassVar[DTOShape]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -29,7 +30,7 @@ class BaseQueries(PagedReads[DTO], Generic[Model, DTO]):
                 model, cls.dto = get_args(base)
                 cls.entity_name = cls.dto.__name__.removesuffix("DTO")
                 cls._read_from(model)
-                cls._selected = [inspect(model).columns[field.name] for field in fields(cls.dto)]
+                cls._shape = DTOShape.of(inspect(model), cls.dto)
 
     def get(self, key: Hashable) -> DTO:
         """Raises `NotFoundError` when there is none."""
@@ -39,7 +40,7 @@ class BaseQueries(PagedReads[DTO], Generic[Model, DTO]):
         return found[0]
 
     def _selection(self) -> Select[Any]:
-        return select(*self._selected)
+        return select(*self._shape.selection())
 
     def _items(self, query: Select[Any]) -> list[DTO]:
-        return [self.dto(**row._mapping) for row in self._session.execute(query)]
+        return self._shape.read(self._session, self._session.execute(query).mappings().all())

@@ -2,11 +2,13 @@
 
 Repositories load, add and flush; they never commit (the unit of work does). Every method
 works for a single-column and a composite primary key: the entity carries the key's
-attributes under the model's attribute names.
+attributes under the model's attribute names. An aggregate is its root's row and the rows of
+the children it owns (see `owned_children`): every read loads them in one more SELECT per
+child table, every write saves them, and the root's version covers them all.
 """
 
 from abc import abstractmethod
-from collections.abc import Hashable, Iterable, Iterator
+from collections.abc import Hashable, Iterable, Iterator, Sequence
 from typing import Any, ClassVar, Generic, Literal, TypeVar, get_args, get_origin, overload
 
 from sqlalchemy import ColumnElement, Select, delete, inspect, select, tuple_
@@ -20,7 +22,7 @@ from ..domain.errors import ConcurrencyConflictError, LockedError, NotFoundError
 from ..domain.events import DomainEvent
 from ..domain.pagination import Sort
 from ..domain.specification import Specification
-from . import query_building
+from . import owned_children, query_building
 from .orm import Versioned as VersionedModel
 from .paged_reads import PagedReads
 from .sql_errors import sqlstate, translate_sql_errors
@@ -34,6 +36,7 @@ LOCK_NOT_AVAILABLE = "55P03"
 
 class BaseRepository(PagedReads[E], Generic[Model, E]):
     entity_name: ClassVar[str]
+    _loading: ClassVar[list[Any]]
     _events: list[DomainEvent]
     # Columns of the unique constraint `upsert` matches on; empty: the primary key.
     upsert_on: ClassVar[tuple[str, ...]] = ()
@@ -45,6 +48,7 @@ class BaseRepository(PagedReads[E], Generic[Model, E]):
                 model, entity = get_args(base)
                 cls._read_from(model)
                 cls.entity_name = entity.__name__
+                cls._loading = owned_children.loading(model)
 
     def __init__(self, session: Session) -> None:
         super().__init__(session)
@@ -77,15 +81,13 @@ class BaseRepository(PagedReads[E], Generic[Model, E]):
         return self._to_entity(self._load(key))
 
     def get_or_none(self, key: Key) -> E | None:
-        model = self._session.get(self.model, key)
+        model = self._session.get(self.model, key, options=self._loading)
         return None if model is None else self._to_entity(model)
 
     def get_many(self, keys: Iterable[Key]) -> list[E]:
         keys = list(keys)
-        found = {
-            self._key_of(model): model
-            for model in self._session.scalars(select(self.model).where(self._key_in(keys)))
-        }
+        query = self._selection().where(self._key_in(keys))
+        found = {self._key_of(model): model for model in self._session.scalars(query)}
         return [self._to_entity(found[key]) for key in keys if key in found]
 
     def exists(self, key: Key) -> bool:
@@ -110,14 +112,15 @@ class BaseRepository(PagedReads[E], Generic[Model, E]):
         where = query_building.criteria(spec, self.columns)
         last: tuple[Any, ...] | None = None
         while True:
-            query = select(self.model).where(*where).order_by(*self._key_columns)
+            query = self._selection().where(*where).order_by(*self._key_columns)
             if last is not None:
                 query = query.where(tuple_(*self._key_columns) > tuple_(*last))
             batch = list(self._session.scalars(query.limit(batch_size)))
             for model in batch:
                 yield self._to_entity(model)
                 if not self._session.is_modified(model):
-                    self._session.expunge(model)  # keeps memory flat however many rows
+                    # Keeps memory flat however many rows; its children go with it.
+                    self._session.expunge(model)
             if len(batch) < batch_size:
                 return
             last = tuple(getattr(batch[-1], key) for key in self._keys)
@@ -130,7 +133,7 @@ class BaseRepository(PagedReads[E], Generic[Model, E]):
 
     def lock(self, key: Key, *, nowait: bool = False, skip_locked: bool = False) -> E | None:
         query = (
-            select(self.model)
+            self._selection()
             .where(self._key_is(key))
             .with_for_update(nowait=nowait, skip_locked=skip_locked)
             .execution_options(populate_existing=True)
@@ -154,25 +157,26 @@ class BaseRepository(PagedReads[E], Generic[Model, E]):
         entities = list(entities)
         if not entities:
             return
-        # One bulk INSERT, batched into multi-row statements, without the unit-of-work
-        # bookkeeping of each object; a later read in the transaction loads the row.
-        with translate_sql_errors():
-            self._session.execute(insert(self.model), [self._values(e) for e in entities])
+        # One bulk INSERT per table, batched into multi-row statements, without the
+        # unit-of-work bookkeeping of each object; a later read in the transaction loads them.
+        self._insert_children(self._insert_roots(entities))
         for entity in entities:
             entity.version = 1
         self._written(entities)
 
     def update(self, entity: E) -> None:
         model = self._load_current(entity)
-        changed = self._to_model(entity)
-        for attribute in inspect(self.model).column_attrs:
-            if attribute.key != "version" and attribute.key not in self._keys:
-                setattr(model, attribute.key, getattr(changed, attribute.key))
+        owned_children.merge(model, self._to_model(entity), ["version", *self._keys])
+        # Set, not left to the ORM, which bumps it only when a column of the root changed:
+        # a change to a child alone is a new version of the aggregate too.
+        model.version = entity.version + 1
         self._flush(entity)
         entity.version = model.version
         self._written([entity])
 
     def delete(self, entity: E) -> None:
+        # The children's foreign keys cascade on delete in the database, so `delete_many`
+        # (past the ORM) removes them too; ones loaded here the ORM deletes in the same flush.
         self._session.delete(self._load_current(entity))
         self._flush(entity)
         self._written([entity])
@@ -192,7 +196,8 @@ class BaseRepository(PagedReads[E], Generic[Model, E]):
             return
         table = self.model.__table__
         conflict = list(self.upsert_on) or [column.name for column in self._key_columns]
-        rows = [self._values(entity) for entity in entities]
+        models = [self._to_model(entity) for entity in entities]
+        rows = [self._values(model) for model in models]
         inserting = insert(self.model)
         overwritten = {
             column.name: inserting.excluded[column.name]
@@ -209,25 +214,57 @@ class BaseRepository(PagedReads[E], Generic[Model, E]):
             ).all()
         # The stored row's key wins: an upsert on another unique column keeps the row's id.
         by_conflict = {tuple(getattr(model, name) for name in conflict): model for model in stored}
-        for entity in entities:
+        for entity, row in zip(entities, rows, strict=True):
             model = by_conflict[tuple(getattr(entity, name) for name in conflict)]
             for key in self._keys:
                 setattr(entity, key, getattr(model, key))
+                row[key] = getattr(model, key)
             entity.version = model.version
+        self._replace_children(stored, list(zip(models, rows, strict=True)))
         self._written(entities)
 
     # Helpers
 
     def _selection(self) -> Select[Any]:
-        return select(self.model)
+        return select(self.model).options(*self._loading)
 
     def _items(self, query: Select[Any]) -> list[E]:
         return [self._to_entity(model) for model in self._session.scalars(query)]
 
-    def _values(self, entity: E) -> dict[str, Any]:
-        model = self._to_model(entity)
-        values = {a.key: getattr(model, a.key) for a in inspect(self.model).column_attrs}
-        return values | {"version": 1}
+    def _values(self, model: Model) -> dict[str, Any]:
+        return owned_children.column_values(model, inspect(self.model)) | {"version": 1}
+
+    def _insert_roots(self, entities: list[E]) -> list[tuple[Model, dict[str, Any]]]:
+        models = [self._to_model(entity) for entity in entities]
+        rows = [self._values(model) for model in models]
+        with translate_sql_errors():
+            self._session.execute(insert(self.model), rows)
+        return list(zip(models, rows, strict=True))
+
+    def _insert_children(self, roots: list[tuple[Model, dict[str, Any]]]) -> None:
+        for child_model, rows in owned_children.child_rows(roots, inspect(self.model)).items():
+            if rows:
+                with translate_sql_errors():
+                    self._session.execute(insert(child_model), rows)
+
+    def _replace_children(
+        self, stored: Sequence[Model], roots: list[tuple[Model, dict[str, Any]]]
+    ) -> None:
+        """The upserted roots' children are the ones sent: the stored ones go (deeper levels
+        by their cascade) and the sent ones are inserted."""
+        relationships = owned_children.owned(inspect(self.model))
+        if not relationships:
+            return
+        rows = [row for _, row in roots]
+        for relationship in relationships:
+            children = owned_children.children_of(relationship, rows)
+            statement = delete(relationship.mapper.class_).where(children)
+            with translate_sql_errors():
+                self._session.execute(statement)
+        for model in stored:
+            # What the session holds of their children is no longer what is stored.
+            self._session.expire(model, [relationship.key for relationship in relationships])
+        self._insert_children(roots)
 
     def _key_of(self, row: Model | E) -> Key:
         values = tuple(getattr(row, key) for key in self._keys)
@@ -239,7 +276,7 @@ class BaseRepository(PagedReads[E], Generic[Model, E]):
         return tuple_(*self._key_columns).in_(keys)
 
     def _load(self, key: Key) -> Model:
-        model: Model | None = self._session.get(self.model, key)
+        model: Model | None = self._session.get(self.model, key, options=self._loading)
         if model is None:
             raise NotFoundError(self.entity_name, key)
         return model

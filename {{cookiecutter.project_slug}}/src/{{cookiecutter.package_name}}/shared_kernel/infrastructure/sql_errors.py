@@ -26,6 +26,7 @@ from ..domain.errors import (
     DomainError,
     MissingReferenceError,
     SerializationFailureError,
+    StillReferencedError,
     UniqueViolationError,
 )
 from .orm import Base
@@ -78,10 +79,10 @@ def domain_error_for(error: DBAPIError, metadata: MetaData = Base.metadata) -> D
         message = f"{subject} must be unique{together}: another row has the same {same}"
         return UniqueViolationError(columns or (name,), message)
     if code == FOREIGN_KEY_VIOLATION:
-        if _removes_referenced_row(error, found):
+        if isinstance(found, ForeignKeyConstraint) and _removes_referenced_row(error, found):
             message = f"the row is still referenced by {subject} of other rows; change those first"
-        else:
-            message = f"{subject} must refer to a row that exists"
+            return StillReferencedError(", ".join(columns), message)
+        message = f"{subject} must refer to a row that exists"
         return MissingReferenceError(", ".join(columns) or name, message)
     rule = name
     if isinstance(found, CheckConstraint):
@@ -126,13 +127,11 @@ def _words(columns: tuple[str, ...]) -> str:
     return f"{', '.join(first)} and {last}" if first else last
 
 
-def _removes_referenced_row(error: DBAPIError, found: Constraint | Index | None) -> bool:
+def _removes_referenced_row(error: DBAPIError, found: ForeignKeyConstraint) -> bool:
     removal = _REMOVAL.match(error.statement or "")
     if removal is None:
         return False  # an INSERT: the reference is missing
     if removal[1].upper().startswith("DELETE"):
         return True
     table = removal[2].replace('"', "").rsplit(".", 1)[-1]
-    return isinstance(found, ForeignKeyConstraint) and (
-        table == found.referred_table.name != found.table.name
-    )
+    return table == found.referred_table.name != found.table.name
