@@ -42,12 +42,13 @@ SUFFIXES = {
     "context_name": "records",
     "aggregate_name": "item",
     "aggregate_plural": "items",
+    "child_name": "part",
+    "child_plural": "parts",
 }
 # Longer names make class names such as InMemoryPurchaseOrderRepository unwieldy, and the
 # template is checked to lint cleanly up to this length.
 MAX_NAME_LENGTH = 20
 PYTEST_FIXTURES = frozenset({"capfd", "caplog", "capsys", "monkeypatch", "request", "tmp_path"})
-JINJA_PLACEHOLDER = re.compile(r"\{\{\s*cookiecutter\.(\w+)\s*\}\}")
 
 
 # Names
@@ -79,17 +80,28 @@ def name_clash(value: str, taken: frozenset[str]) -> str | None:
 
 
 def check_names(answers: Mapping[str, str]) -> list[str]:
-    """One sentence per bad name of a bounded context (context, aggregate, plural)."""
+    """One sentence per bad name of a bounded context (context, aggregate, plural, and the
+    child and its plural when the aggregate owns children)."""
+    keys = ["context_name", "aggregate_name", "aggregate_plural"]
+    if answers.get("child_name"):
+        keys += ["child_name", "child_plural"]
     problems = [
-        identifier_problem(key, answers[key], RESERVED_MODULES)
-        or _length_problem(key, answers[key])
-        for key in ("context_name", "aggregate_name", "aggregate_plural")
+        identifier_problem(key, answers[key], RESERVED_MODULES) or _length_problem(key, answers[key])
+        for key in keys
     ]
-    if answers["aggregate_name"] == answers["aggregate_plural"]:
-        plural = answers["aggregate_plural"]
+    for name, plural in (("aggregate_name", "aggregate_plural"), ("child_name", "child_plural")):
+        if answers.get(name) and answers[name] == answers[plural]:
+            problems.append(
+                f"{plural} {answers[plural]!r} equals {name}; give the plural form "
+                f"explicitly, such as '{plural}={answers[plural]}_items'."
+            )
+    if answers.get("child_name") and answers["child_name"] in (
+        answers["aggregate_name"],
+        answers["aggregate_plural"],
+    ):
         problems.append(
-            f"aggregate_plural {plural!r} equals aggregate_name; give the plural form "
-            f"explicitly, such as 'aggregate_plural={plural}_items'."
+            f"child_name {answers['child_name']!r} is the aggregate's own name; name the part "
+            f"it owns, such as 'child_name={answers['aggregate_name']}_line'."
         )
     return [problem for problem in problems if problem is not None]
 
@@ -196,19 +208,46 @@ def regenerated_context(root: Path, answers: Mapping[str, str]) -> dict[str, str
 # What the template writes and what it relies on
 
 
+def import_list(names: list[str]) -> str:
+    """The lines of a parenthesized import of `names` (empty ones left out), in the order the
+    generated project's isort keeps, so a list mixing names made of two answers stays sorted
+    whatever the answers: constants, then classes, then the rest, each ignoring case."""
+
+    def kind(name: str) -> int:
+        if len(name) > 1 and name.isupper():
+            return 0
+        return 1 if name[0].isupper() else 2
+
+    kept = sorted({name for name in names if name}, key=lambda name: (kind(name), name.lower()))
+    return "\n".join(f"    {name}," for name in kept)
+
+
+class _Answers(dict[str, str]):
+    """Answers in which one that is missing is a valid name of its own."""
+
+    def __missing__(self, key: str) -> str:
+        return f"X{key}"
+
+
+_JINJA = Environment(keep_trailing_newline=True)
+_JINJA.filters["import_list"] = import_list
+
+
 def rendered(text: str, answers: Mapping[str, str]) -> str:
-    """`text` with its placeholders filled in; one not in `answers` becomes a valid name."""
-    return JINJA_PLACEHOLDER.sub(
-        lambda match: answers.get(match.group(1), f"X{match.group(1)}"), text
-    )
+    """`text` rendered as cookiecutter renders it; a placeholder not in `answers` becomes a
+    valid name."""
+    return _JINJA.from_string(text).render(cookiecutter=_Answers(answers))
 
 
 def files_to_write(answers: Mapping[str, str]) -> list[Path]:
-    """The files the context template writes, relative to the project root."""
+    """The files the context template writes, relative to the project root (a file whose name
+    renders empty is left out, as cookiecutter leaves it)."""
     return sorted(
         Path(rendered(str(path.relative_to(FILES_DIR)), answers))
         for path in FILES_DIR.rglob("*")
-        if path.is_file() and "__pycache__" not in path.parts
+        if path.is_file()
+        and "__pycache__" not in path.parts
+        and rendered(path.name, answers)
     )
 
 
@@ -401,6 +440,7 @@ class ProjectFacts(Extension):
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         quiet_hook_failures()
+        environment.filters["import_list"] = import_list
         environment.globals.update(
             project_root=lambda: str(Path.cwd()),
             project_package=lambda root: find_package(Path(root)),

@@ -204,6 +204,7 @@ def test_the_files_to_write_are_the_files_written(cookies: Any) -> None:
         "context_name": "purchasing",
         "aggregate_name": "purchase_order",
         "aggregate_plural": "purchase_orders",
+        "child_name": "",
     }
     written = [
         Path(path)

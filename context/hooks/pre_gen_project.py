@@ -32,6 +32,8 @@ if __name__ == "__main__":
         "context_name": "{{ cookiecutter.context_name | urlencode }}",
         "aggregate_name": "{{ cookiecutter.aggregate_name | urlencode }}",
         "aggregate_plural": "{{ cookiecutter.aggregate_plural | urlencode }}",
+        "child_name": "{{ cookiecutter.child_name | urlencode }}",
+        "child_plural": "{{ cookiecutter.child_plural | urlencode }}",
         "__project_root": "{{ cookiecutter.__project_root | urlencode }}",
         "__package_name": "{{ cookiecutter.__package_name | urlencode }}",
         "__revision": "{{ cookiecutter.__revision | urlencode }}",

@@ -24,12 +24,12 @@ import os
 import random
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 from uuid import UUID
 
-from sqlalchemy import Engine, create_engine, make_url, select
+from sqlalchemy import URL, Engine, create_engine, make_url, select
 from sqlalchemy.orm import Session
 from tests.conftest import migrated_database
 
@@ -67,6 +67,8 @@ DEPTHS = (1_000, 90_000)
 GOAL_RATIO = 1.3
 FLAT_RATIO = 1.5  # keyset: deep page time / shallow page time
 
+Comparison = tuple[str, float, float]  # operation, repository ms, hand-written ms
+
 
 def to_entity(model: Model) -> Entity:
     """What a hand-written data layer does to return a domain object."""
@@ -91,7 +93,50 @@ def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
-def compare(engine: Engine, rounds: int, ids: list[UUID]) -> list[tuple[str, float, float]]:
+def medians(sides: Sequence[Callable[[], object]], rounds: int) -> list[float]:
+    """Each side's median in ms; the sides take turns in every round, so a slower spell of a
+    shared machine falls on all of them."""
+    samples: list[list[float]] = [[] for _ in sides]
+    for _ in range(rounds):
+        for side, times in zip(sides, samples, strict=True):
+            times.append(timed(side))
+    return [median_ms(times) for times in samples]
+
+
+def rounds_argument(description: str) -> int:
+    parser = argparse.ArgumentParser(description=description.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    rounds: int = parser.parse_args().rounds
+    return rounds
+
+
+def database_server() -> URL:
+    """The server named by TEST_DATABASE_URL (or DATABASE_URL), else the embedded PostgreSQL."""
+    configured = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    return make_url(configured or start_embedded_postgres(default_data_dir(PROJECT_ROOT)))
+
+
+def analyze(engine: Engine, tables: Sequence[str]) -> None:
+    """Fresh planner statistics, so the first rounds do not run on plans for empty tables."""
+    with engine.begin() as connection:
+        for table in tables:
+            connection.exec_driver_sql(f"ANALYZE {table}")
+
+
+def print_comparisons(compared: Sequence[Comparison]) -> None:
+    width = max(22, *(len(name) + 2 for name, _, _ in compared))
+    print(f"{'operation':<{width}}{'repository':>12}{'by hand':>10}{'ratio':>8}   (median ms)")
+    for name, ours, theirs in compared:
+        print(f"{name:<{width}}{ours:>12.2f}{theirs:>10.2f}{ours / theirs:>8.2f}")
+
+
+def print_verdicts(compared: Sequence[Comparison]) -> None:
+    for name, ours, theirs in compared:
+        verdict = "met" if ours / theirs <= GOAL_RATIO else "MISSED"
+        print(f"  {name}: {ours / theirs:.2f} {verdict}")
+
+
+def compare(engine: Engine, rounds: int, ids: list[UUID]) -> list[Comparison]:
     lookups = random.Random(0).sample(ids, LOOKUPS)  # noqa: S311 (a reproducible sample)
 
     def get_repository() -> None:
@@ -151,13 +196,10 @@ def compare(engine: Engine, rounds: int, ids: list[UUID]) -> list[tuple[str, flo
         "50-row page": (page_repository, page_by_hand),
     }
     results = []
-    for name, (repository_side, hand_side) in pairs.items():
-        ours, theirs = [], []
-        for _ in range(rounds):
-            ours.append(timed(repository_side))
-            theirs.append(timed(hand_side))
+    for name, sides in pairs.items():
+        ours, theirs = medians(sides, rounds)
         per = PAGES if name == "50-row page" else 1
-        results.append((name, median_ms(ours) / per, median_ms(theirs) / per))
+        results.append((name, ours / per, theirs / per))
     return results
 
 
@@ -184,11 +226,8 @@ def by_depth(engine: Engine, rounds: int) -> list[tuple[int, float, float]]:
                 with Session(engine) as session:
                     Repository(session).page(request, sort=NEWEST_FIRST)
 
-        keysets, offsets = [], []
-        for _ in range(rounds):
-            keysets.append(timed(keyset))
-            offsets.append(timed(offset))
-        results.append((depth, median_ms(keysets) / PAGES, median_ms(offsets) / PAGES))
+        keyset_ms, offset_ms = medians((keyset, offset), rounds)
+        results.append((depth, keyset_ms / PAGES, offset_ms / PAGES))
     return results
 
 
@@ -201,25 +240,17 @@ def fill(engine: Engine) -> list[UUID]:
     with Session(engine) as session, session.begin():
         for first in range(0, TABLE_ROWS, 10_000):
             Repository(session).add_many(entities[first : first + 10_000])
-    with engine.connect() as connection:
-        connection.exec_driver_sql(f"ANALYZE {Model.__tablename__}")
+    analyze(engine, [Model.__tablename__])
     return [entity.id for entity in entities]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
-    rounds = parser.parse_args().rounds
-
-    configured = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
-    server = configured or start_embedded_postgres(default_data_dir(PROJECT_ROOT))
-    with migrated_database(make_url(server)) as url:
+    rounds = rounds_argument(__doc__)
+    with migrated_database(database_server()) as url:
         engine = create_engine(with_driver(url, "psycopg"))
         ids = fill(engine)
-        print(f"{'operation':<22}{'repository':>12}{'by hand':>10}{'ratio':>8}   (median ms)")
         compared = compare(engine, rounds, ids)
-        for name, ours, theirs in compared:
-            print(f"{name:<22}{ours:>12.2f}{theirs:>10.2f}{ours / theirs:>8.2f}")
+        print_comparisons(compared)
         print(f"\n{'depth':<22}{'keyset':>12}{'offset':>10}{'ratio':>8}   (median ms, 50 rows)")
         depths = by_depth(engine, rounds)
         for depth, keyset, offset in depths:
@@ -227,9 +258,7 @@ def main() -> None:
         engine.dispose()
     print(f"\ngoals: repository/hand-written <= {GOAL_RATIO} for get and add_many;")
     print(f"       keyset page deep/shallow <= {FLAT_RATIO} (flat with depth)")
-    for name, ours, theirs in compared[:2]:
-        verdict = "met" if ours / theirs <= GOAL_RATIO else "MISSED"
-        print(f"  {name}: {ours / theirs:.2f} {verdict}")
+    print_verdicts(compared[:2])
     (shallow, shallow_keyset, _), (deep, deep_keyset, _) = depths
     growth = deep_keyset / shallow_keyset
     verdict = "met" if growth <= FLAT_RATIO else "MISSED"

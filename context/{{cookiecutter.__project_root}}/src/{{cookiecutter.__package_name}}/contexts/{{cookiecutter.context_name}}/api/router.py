@@ -21,29 +21,32 @@ from ....shared_kernel.application.use_case_runner import UseCaseRunner
 from ....shared_kernel.domain.errors import InvalidValueError
 from ....shared_kernel.domain.pagination import MAX_LIMIT, MAX_OFFSET, PageRequest
 from ..application.commands import (
-    Create{{ cookiecutter.__aggregate_class }},
+{% if cookiecutter.child_name %}    Add{{ cookiecutter.__child_class }},
+    Change{{ cookiecutter.__child_class }},
+{% endif %}    Create{{ cookiecutter.__aggregate_class }},
     Delete{{ cookiecutter.__aggregate_class }},
     List{{ cookiecutter.__aggregates_class }},
     Move{{ cookiecutter.__aggregate_class }},
-    Update{{ cookiecutter.__aggregate_class }},
+{% if cookiecutter.child_name %}    New{{ cookiecutter.__child_class }},
+    Remove{{ cookiecutter.__child_class }},
+{% endif %}    Update{{ cookiecutter.__aggregate_class }},
 )
 from ..application.dtos import {{ cookiecutter.__aggregate_class }}DTO
 from ..application.queries import Get{{ cookiecutter.__aggregate_class }}Handler, List{{ cookiecutter.__aggregates_class }}Handler
 from ..application.read_side import {{ cookiecutter.__aggregate_class }}Queries
 from ..application.unit_of_work import {{ cookiecutter.__context_class }}UnitOfWork
 from ..application.use_cases import (
-    Create{{ cookiecutter.__aggregate_class }}Handler,
+{% if cookiecutter.child_name %}    Add{{ cookiecutter.__child_class }}Handler,
+    Change{{ cookiecutter.__child_class }}Handler,
+{% endif %}    Create{{ cookiecutter.__aggregate_class }}Handler,
     Delete{{ cookiecutter.__aggregate_class }}Handler,
     Move{{ cookiecutter.__aggregate_class }}Handler,
-    Update{{ cookiecutter.__aggregate_class }}Handler,
+{% if cookiecutter.child_name %}    Remove{{ cookiecutter.__child_class }}Handler,
+{% endif %}    Update{{ cookiecutter.__aggregate_class }}Handler,
 )
 from ..domain.entities import {{ cookiecutter.__aggregate_class }}Field, {{ cookiecutter.__aggregate_class }}Status
 from .schemas import (
-    {{ cookiecutter.__aggregate_class }}Create,
-    {{ cookiecutter.__aggregate_class }}Move,
-    {{ cookiecutter.__aggregate_class }}Page,
-    {{ cookiecutter.__aggregate_class }}Response,
-    {{ cookiecutter.__aggregate_class }}Update,
+{{ ([cookiecutter.__aggregate_class ~ "Create", cookiecutter.__aggregate_class ~ "Move", cookiecutter.__aggregate_class ~ "Page", cookiecutter.__aggregate_class ~ "Response", cookiecutter.__aggregate_class ~ "Update"] + ([cookiecutter.__child_class ~ "Create", cookiecutter.__child_class ~ "Update"] if cookiecutter.child_name else [])) | import_list }}
 )
 
 # What each filterable field's values are parsed as.
@@ -60,7 +63,17 @@ NOT_FOUND = {404: "No {{ cookiecutter.__aggregate_label }} has this id."}
 LISTED = problem_responses(503)
 READ = problem_responses(404, 503, descriptions=NOT_FOUND)
 CHANGED = problem_responses(404, 409, 412, 503, descriptions=NOT_FOUND)
-ETAG: dict[str, Any] = {
+{% if cookiecutter.child_name %}{{ cookiecutter.child_plural | upper }}_NOT_FOUND = {
+    404: "No {{ cookiecutter.__aggregate_label }} has this id, or it has no {{ cookiecutter.__child_label }} with that one.",
+}
+{{ cookiecutter.child_plural | upper }}_CHANGED = problem_responses(
+    404,
+    409,
+    412,
+    503,
+    descriptions={{ cookiecutter.child_plural | upper }}_NOT_FOUND,
+)
+{% endif %}ETAG: dict[str, Any] = {
     "ETag": {
         "description": 'The version read, such as "3"; send it back in If-Match.',
         "required": True,
@@ -124,8 +137,13 @@ def {{ cookiecutter.aggregate_plural }}_router(
         response: Response,
         idempotency: Idempotency,
     ) -> {{ cookiecutter.__aggregate_class }}Response:
-        command = Create{{ cookiecutter.__aggregate_class }}(title=body.title, description=body.description)
-        created = await run.once(
+{% if cookiecutter.child_name %}        command = Create{{ cookiecutter.__aggregate_class }}(
+            title=body.title,
+            description=body.description,
+            {{ cookiecutter.child_plural }}=tuple(map(_new_{{ cookiecutter.child_name }}, body.{{ cookiecutter.child_plural }})),
+        )
+{% else %}        command = Create{{ cookiecutter.__aggregate_class }}(title=body.title, description=body.description)
+{% endif %}        created = await run.once(
             idempotency,
             {{ cookiecutter.__aggregate_class }}DTO,
             Create{{ cookiecutter.__aggregate_class }}Handler,
@@ -223,5 +241,70 @@ def {{ cookiecutter.aggregate_plural }}_router(
     async def delete(id: UUID, if_match: IfMatch = None) -> None:
         command = Delete{{ cookiecutter.__aggregate_class }}(id, expected_versions(if_match))
         await run(Delete{{ cookiecutter.__aggregate_class }}Handler, command)
+{% if cookiecutter.child_name %}
+    @router.post(
+        "/{id}/{{ cookiecutter.__child_url_path }}",
+        responses={**CHANGED, **WITH_ETAG},
+        operation_id="add_{{ cookiecutter.child_name }}",
+    )
+    async def add_{{ cookiecutter.child_name }}(
+        id: UUID,
+        body: {{ cookiecutter.__child_class }}Create,
+        response: Response,
+        idempotency: Idempotency,
+        if_match: IfMatch = None,
+    ) -> {{ cookiecutter.__aggregate_class }}Response:
+        """Add a {{ cookiecutter.__child_label }}; the answer is the whole {{ cookiecutter.__aggregate_label }} at its new version, the new {{ cookiecutter.__child_label }}
+        last."""
+        new = _new_{{ cookiecutter.child_name }}(body)
+        command = Add{{ cookiecutter.__child_class }}(id, new, expected_versions(if_match))
+        changed = await run.once(
+            idempotency,
+            {{ cookiecutter.__aggregate_class }}DTO,
+            Add{{ cookiecutter.__child_class }}Handler,
+            command,
+        )
+        return respond(changed, response)
 
+    @router.patch(
+        "/{id}/{{ cookiecutter.__child_url_path }}/{{ '{' ~ cookiecutter.child_name ~ '_id}' }}",
+        responses={**{{ cookiecutter.child_plural | upper }}_CHANGED, **WITH_ETAG},
+        operation_id="change_{{ cookiecutter.child_name }}",
+    )
+    async def change_{{ cookiecutter.child_name }}(
+        id: UUID,
+        {{ cookiecutter.child_name }}_id: UUID,
+        body: {{ cookiecutter.__child_class }}Update,
+        response: Response,
+        if_match: IfMatch = None,
+    ) -> {{ cookiecutter.__aggregate_class }}Response:
+        command = Change{{ cookiecutter.__child_class }}(
+            id,
+            {{ cookiecutter.child_name }}_id,
+            body.name,
+            body.quantity,
+            expected_versions(if_match),
+        )
+        return respond(await run(Change{{ cookiecutter.__child_class }}Handler, command), response)
+
+    @router.delete(
+        "/{id}/{{ cookiecutter.__child_url_path }}/{{ '{' ~ cookiecutter.child_name ~ '_id}' }}",
+        responses={**{{ cookiecutter.child_plural | upper }}_CHANGED, **WITH_ETAG},
+        operation_id="remove_{{ cookiecutter.child_name }}",
+    )
+    async def remove_{{ cookiecutter.child_name }}(
+        id: UUID,
+        {{ cookiecutter.child_name }}_id: UUID,
+        response: Response,
+        if_match: IfMatch = None,
+    ) -> {{ cookiecutter.__aggregate_class }}Response:
+        """The answer is the whole {{ cookiecutter.__aggregate_label }} at its new version."""
+        command = Remove{{ cookiecutter.__child_class }}(id, {{ cookiecutter.child_name }}_id, expected_versions(if_match))
+        return respond(await run(Remove{{ cookiecutter.__child_class }}Handler, command), response)
+{% endif %}
     return router
+{% if cookiecutter.child_name %}
+
+def _new_{{ cookiecutter.child_name }}(body: {{ cookiecutter.__child_class }}Create) -> New{{ cookiecutter.__child_class }}:
+    return New{{ cookiecutter.__child_class }}(body.name, body.quantity)
+{% endif %}

@@ -15,11 +15,18 @@ from ..domain.entities import {{ cookiecutter.__aggregate_class }}Field, {{ cook
 NEWEST_FIRST = Sort({{ cookiecutter.__aggregate_class }}Field.CREATED_AT, descending=True)
 
 
-@dataclass(frozen=True, slots=True)
+{% if cookiecutter.child_name %}@dataclass(frozen=True, slots=True)
+class New{{ cookiecutter.__child_class }}:
+    name: str
+    quantity: int = 1
+
+
+{% endif %}@dataclass(frozen=True, slots=True)
 class Create{{ cookiecutter.__aggregate_class }}:
     title: str
     description: str = ""
-
+{% if cookiecutter.child_name %}    {{ cookiecutter.child_plural }}: tuple[New{{ cookiecutter.__child_class }}, ...] = ()
+{% endif %}
 
 @dataclass(frozen=True, slots=True)
 class Import{{ cookiecutter.__aggregates_class }}:
@@ -64,3 +71,29 @@ class List{{ cookiecutter.__aggregates_class }}:
     sort: Sort[{{ cookiecutter.__aggregate_class }}Field] = NEWEST_FIRST
     page: PageRequest = field(default_factory=PageRequest)
     after: str | None = None
+{% if cookiecutter.child_name %}
+
+@dataclass(frozen=True, slots=True)
+class Add{{ cookiecutter.__child_class }}:
+    id: UUID
+    {{ cookiecutter.child_name }}: New{{ cookiecutter.__child_class }}
+    expected_versions: frozenset[int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Change{{ cookiecutter.__child_class }}:
+    """Fields left as None keep their value."""
+
+    id: UUID
+    {{ cookiecutter.child_name }}_id: UUID
+    name: str | None = None
+    quantity: int | None = None
+    expected_versions: frozenset[int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Remove{{ cookiecutter.__child_class }}:
+    id: UUID
+    {{ cookiecutter.child_name }}_id: UUID
+    expected_versions: frozenset[int] | None = None
+{% endif %}

@@ -7,7 +7,21 @@ from typing import TypeVar
 
 from ....shared_kernel.application.unit_of_work import transactional
 from ....shared_kernel.domain.errors import InvalidValueError
-from ..domain.entities import {{ cookiecutter.__aggregate_class }}
+{% if cookiecutter.child_name %}from ..domain.entities import (
+{{ ([cookiecutter.__aggregate_class] + ([cookiecutter.__child_class] if cookiecutter.child_name else [])) | import_list }}
+)
+from .commands import (
+    Add{{ cookiecutter.__child_class }},
+    Change{{ cookiecutter.__child_class }},
+    Create{{ cookiecutter.__aggregate_class }},
+    Delete{{ cookiecutter.__aggregate_class }},
+    Import{{ cookiecutter.__aggregates_class }},
+    Move{{ cookiecutter.__aggregate_class }},
+    New{{ cookiecutter.__child_class }},
+    Remove{{ cookiecutter.__child_class }},
+    Update{{ cookiecutter.__aggregate_class }},
+)
+{% else %}from ..domain.entities import {{ cookiecutter.__aggregate_class }}
 from .commands import (
     Create{{ cookiecutter.__aggregate_class }},
     Delete{{ cookiecutter.__aggregate_class }},
@@ -15,7 +29,7 @@ from .commands import (
     Move{{ cookiecutter.__aggregate_class }},
     Update{{ cookiecutter.__aggregate_class }},
 )
-from .dtos import {{ cookiecutter.__aggregate_class }}DTO
+{% endif %}from .dtos import {{ cookiecutter.__aggregate_class }}DTO
 from .unit_of_work import {{ cookiecutter.__context_class }}UnitOfWork
 
 T = TypeVar("T")
@@ -27,10 +41,29 @@ class Create{{ cookiecutter.__aggregate_class }}Handler:
 
     @transactional
     def __call__(self, command: Create{{ cookiecutter.__aggregate_class }}) -> {{ cookiecutter.__aggregate_class }}DTO:
-        entity = {{ cookiecutter.__aggregate_class }}.create(title=command.title, description=command.description)
-        self.uow.{{ cookiecutter.aggregate_plural }}.add(entity)
+{% if cookiecutter.child_name %}        entity = {{ cookiecutter.__aggregate_class }}.create(
+            title=command.title,
+            description=command.description,
+            {{ cookiecutter.child_plural }}=_new_{{ cookiecutter.child_plural }}(command.{{ cookiecutter.child_plural }}),
+        )
+{% else %}        entity = {{ cookiecutter.__aggregate_class }}.create(title=command.title, description=command.description)
+{% endif %}        self.uow.{{ cookiecutter.aggregate_plural }}.add(entity)
         return {{ cookiecutter.__aggregate_class }}DTO.from_entity(entity)
+{% if cookiecutter.child_name %}
 
+def _new_{{ cookiecutter.child_plural }}(
+    given: Iterable[New{{ cookiecutter.__child_class }}],
+) -> list[{{ cookiecutter.__child_class }}]:
+    """An error names the field by its path in the request, such as `{{ cookiecutter.child_plural }}[2].quantity`."""
+    {{ cookiecutter.child_plural }} = []
+    for index, new in enumerate(given):
+        try:
+            {{ cookiecutter.child_plural }}.append({{ cookiecutter.__child_class }}(name=new.name, quantity=new.quantity))
+        except InvalidValueError as error:
+            field = f"{{ cookiecutter.child_plural }}[{index}].{error.field}"
+            raise InvalidValueError(field, str(error)) from error
+    return {{ cookiecutter.child_plural }}
+{% endif %}
 
 @dataclass(frozen=True, slots=True)
 class Import{{ cookiecutter.__aggregates_class }}Handler:
@@ -102,3 +135,48 @@ class Delete{{ cookiecutter.__aggregate_class }}Handler:
         entity.check_version(command.expected_versions)
         entity.delete()
         self.uow.{{ cookiecutter.aggregate_plural }}.delete(entity)
+{% if cookiecutter.child_name %}
+
+@dataclass(frozen=True, slots=True)
+class Add{{ cookiecutter.__child_class }}Handler:
+    uow: {{ cookiecutter.__context_class }}UnitOfWork
+
+    @transactional
+    def __call__(self, command: Add{{ cookiecutter.__child_class }}) -> {{ cookiecutter.__aggregate_class }}DTO:
+        entity = self.uow.{{ cookiecutter.aggregate_plural }}.get(command.id)
+        entity.check_version(command.expected_versions)
+        new = command.{{ cookiecutter.child_name }}
+        entity.add_{{ cookiecutter.child_name }}({{ cookiecutter.__child_class }}(name=new.name, quantity=new.quantity))
+        self.uow.{{ cookiecutter.aggregate_plural }}.update(entity)
+        return {{ cookiecutter.__aggregate_class }}DTO.from_entity(entity)
+
+
+@dataclass(frozen=True, slots=True)
+class Change{{ cookiecutter.__child_class }}Handler:
+    uow: {{ cookiecutter.__context_class }}UnitOfWork
+
+    @transactional
+    def __call__(self, command: Change{{ cookiecutter.__child_class }}) -> {{ cookiecutter.__aggregate_class }}DTO:
+        entity = self.uow.{{ cookiecutter.aggregate_plural }}.get(command.id)
+        entity.check_version(command.expected_versions)
+        entity.change_{{ cookiecutter.child_name }}(
+            command.{{ cookiecutter.child_name }}_id,
+            name=command.name,
+            quantity=command.quantity,
+        )
+        self.uow.{{ cookiecutter.aggregate_plural }}.update(entity)
+        return {{ cookiecutter.__aggregate_class }}DTO.from_entity(entity)
+
+
+@dataclass(frozen=True, slots=True)
+class Remove{{ cookiecutter.__child_class }}Handler:
+    uow: {{ cookiecutter.__context_class }}UnitOfWork
+
+    @transactional
+    def __call__(self, command: Remove{{ cookiecutter.__child_class }}) -> {{ cookiecutter.__aggregate_class }}DTO:
+        entity = self.uow.{{ cookiecutter.aggregate_plural }}.get(command.id)
+        entity.check_version(command.expected_versions)
+        entity.remove_{{ cookiecutter.child_name }}(command.{{ cookiecutter.child_name }}_id)
+        self.uow.{{ cookiecutter.aggregate_plural }}.update(entity)
+        return {{ cookiecutter.__aggregate_class }}DTO.from_entity(entity)
+{% endif %}

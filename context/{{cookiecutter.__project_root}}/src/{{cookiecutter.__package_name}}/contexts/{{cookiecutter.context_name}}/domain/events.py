@@ -6,7 +6,8 @@ add a field, or raise `schema_version` and keep the old shape's meaning document
 """
 
 from dataclasses import dataclass
-
+{% if cookiecutter.child_name %}from uuid import UUID
+{% endif %}
 from ....shared_kernel.domain.events import DomainEvent
 
 
@@ -36,3 +37,23 @@ class {{ cookiecutter.__aggregate_class }}Moved(DomainEvent):
 @dataclass(frozen=True, kw_only=True)
 class {{ cookiecutter.__aggregate_class }}Deleted(DomainEvent):
     """The {{ cookiecutter.aggregate_name }} is gone; its id is never used again."""
+{% if cookiecutter.child_name %}
+
+@dataclass(frozen=True, kw_only=True)
+class {{ cookiecutter.__child_class }}Added(DomainEvent):
+    {{ cookiecutter.child_name }}_id: UUID
+    name: str
+    quantity: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class {{ cookiecutter.__child_class }}Changed(DomainEvent):
+    {{ cookiecutter.child_name }}_id: UUID
+    name: str
+    quantity: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class {{ cookiecutter.__child_class }}Removed(DomainEvent):
+    {{ cookiecutter.child_name }}_id: UUID
+{% endif %}
