@@ -86,7 +86,8 @@ def check_names(answers: Mapping[str, str]) -> list[str]:
     if answers.get("child_name"):
         keys += ["child_name", "child_plural"]
     problems = [
-        identifier_problem(key, answers[key], RESERVED_MODULES) or _length_problem(key, answers[key])
+        identifier_problem(key, answers[key], RESERVED_MODULES)
+        or _length_problem(key, answers[key])
         for key in keys
     ]
     for name, plural in (("aggregate_name", "aggregate_plural"), ("child_name", "child_plural")):
@@ -245,9 +246,7 @@ def files_to_write(answers: Mapping[str, str]) -> list[Path]:
     return sorted(
         Path(rendered(str(path.relative_to(FILES_DIR)), answers))
         for path in FILES_DIR.rglob("*")
-        if path.is_file()
-        and "__pycache__" not in path.parts
-        and rendered(path.name, answers)
+        if path.is_file() and "__pycache__" not in path.parts and rendered(path.name, answers)
     )
 
 
@@ -311,8 +310,10 @@ def _table_clashes(root: Path, package: str, answers: Mapping[str, str]) -> Iter
 def _missing_dependencies(root: Path, answers: Mapping[str, str]) -> Iterator[str]:
     """What the template's code imports from the project, or asks of its test fixtures,
     that the project no longer has (a file renamed or removed since it was generated)."""
-    for template_file in sorted(FILES_DIR.rglob("*.py")):
+    for template_file in sorted(FILES_DIR.rglob("*")):
         relative = Path(rendered(str(template_file.relative_to(FILES_DIR)), answers))
+        if not rendered(template_file.name, answers) or relative.suffix != ".py":
+            continue  # not written for these answers, or not Python
         if "versions" in relative.parts:
             continue  # a revision imports only Alembic and SQLAlchemy
         tree = ast.parse(rendered(template_file.read_text(), answers))

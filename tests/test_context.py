@@ -34,7 +34,9 @@ def test_two_contexts_added_to_a_project_pass_its_lint_tests_and_migration_check
     project = bake(cookies)
 
     billing = add_context(project, project_venv, name="billing", aggregate="invoice")
-    add_context(project, project_venv, name="purchase_orders", aggregate="purchase_order")
+    add_context(
+        project, project_venv, name="purchase_orders", aggregate="purchase_order", child="line"
+    )
 
     assert "src/task_service/contexts/billing/" in billing
     assert "make run    # migrate (creating its table) and serve" in billing
@@ -51,6 +53,10 @@ def test_two_contexts_added_to_a_project_pass_its_lint_tests_and_migration_check
     assert 'down_revision: str | None = "0004"' in newest
     router = project / "src/task_service/contexts/purchase_orders/api/router.py"
     assert 'prefix="/purchase-orders"' in router.read_text()
+    assert '"/{id}/lines/{line_id}"' in router.read_text()
+    assert 'op.create_table(\n        "purchase_order_lines"' in newest
+    # Without a child, the context is the flat one: no file of the child's.
+    assert not list(project.glob("tests/*/billing/*line*"))
     assert "Contracts: 5 kept, 0 broken." in make("lint", project, project_venv)
     # The migrations tests upgrade to head, downgrade to base and upgrade again, and compare
     # the migrated schema with every context's models; the e2e tests call each context's routes.
@@ -58,6 +64,12 @@ def test_two_contexts_added_to_a_project_pass_its_lint_tests_and_migration_check
     for context in ("tasks", "billing", "purchase_orders"):
         for kind in ("unit", "integration", "e2e"):
             assert f"tests/{kind}/{context}/" in output
+    for children in (
+        "unit/purchase_orders/test_purchase_order_lines",
+        "e2e/purchase_orders/test_purchase_order_lines_api",
+        "integration/purchase_orders/test_lines_storage",
+    ):
+        assert f"tests/{children}.py" in output
     assert re.search(r"\b\d+ passed\b", output)
     assert " failed" not in output
     server = os.environ.get("TEST_DATABASE_URL")
@@ -107,6 +119,18 @@ def test_an_added_context_is_the_same_code_as_a_baked_one(cookies: Any, project_
         ({"name": "shared_kernel", "aggregate": "invoice"}, "context_name 'shared_kernel'"),
         ({"name": "billing", "aggregate": "task"}, "aggregate_plural 'tasks' names the table"),
         ({"name": "billing", "aggregate": "sheep", "plural": "sheep"}, "equals aggregate_name"),
+        (
+            {"name": "orders", "aggregate": "order", "child": "Line"},
+            "child_name 'Line' is not a lowercase",
+        ),
+        (
+            {"name": "orders", "aggregate": "order", "child": "order"},
+            "child_name 'order' is the aggregate's own name",
+        ),
+        (
+            {"name": "orders", "aggregate": "order", "child": "sheep", "child_plural": "sheep"},
+            "child_plural 'sheep' equals child_name",
+        ),
     ],
 )
 def test_a_context_that_cannot_be_added_is_refused_and_nothing_changes(
@@ -214,6 +238,29 @@ def test_the_files_to_write_are_the_files_written(cookies: Any) -> None:
     ]
 
     assert bounded_context.files_to_write(answers) == sorted(written)
+
+
+def test_the_files_of_a_child_are_written_only_for_a_context_that_has_one() -> None:
+    answers = {
+        "__package_name": "task_service",
+        "__revision": "0004",
+        "context_name": "orders",
+        "aggregate_name": "order",
+        "aggregate_plural": "orders",
+    }
+    child_tests = {
+        Path("tests/unit/orders/test_order_lines.py"),
+        Path("tests/integration/orders/test_lines_storage.py"),
+        Path("tests/e2e/orders/test_order_lines_api.py"),
+    }
+
+    flat = set(bounded_context.files_to_write({**answers, "child_name": ""}))
+    owning = set(
+        bounded_context.files_to_write({**answers, "child_name": "line", "child_plural": "lines"})
+    )
+
+    assert owning - flat == child_tests
+    assert not [path for path in owning | flat if "{" in str(path)]
 
 
 def write_revision(versions: Path, revision: str, down: str | tuple[str, ...] | None) -> None:

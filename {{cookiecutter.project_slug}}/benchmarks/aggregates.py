@@ -21,7 +21,7 @@ of the rounds.
 Goal: the repository costs at most 1.3 times the hand-written code.
 """
 
-import random
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -45,9 +45,12 @@ from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database impor
 
 from benchmarks.repository import (
     GOAL_RATIO,
+    LOOKUPS,
     Comparison,
+    add_all_and_flush,
     analyze,
     database_server,
+    looking_up,
     medians,
     print_comparisons,
     print_verdicts,
@@ -55,7 +58,6 @@ from benchmarks.repository import (
 )
 
 STORED = 10_000
-LOOKUPS = 2_000
 ADDED = 10_000
 LINES = 10
 LOADING = [selectinload(OrderModel.lines).selectinload(LineModel.notes)]
@@ -82,27 +84,21 @@ def to_order(model: OrderModel) -> Order:
     return Order(id=model.id, version=model.version, customer=model.customer, lines=lines)
 
 
+def get_order_by_hand(session: Session, key: UUID) -> Order:
+    model = session.get(OrderModel, key, options=LOADING)
+    if model is None:
+        raise LookupError(key)
+    return to_order(model)
+
+
 def line_values(line: Line) -> dict[str, Any]:
     return {"number": line.number, "product": line.product, "quantity": line.quantity}
 
 
 def compare(engine: Engine, rounds: int, ids: list[UUID]) -> list[Comparison]:
-    lookups = random.Random(0).sample(ids, LOOKUPS)  # noqa: S311 (a reproducible sample)
+    get_repository = looking_up(engine, ids, lambda session: OrderRepository(session).get)
+    get_by_hand = looking_up(engine, ids, lambda session: partial(get_order_by_hand, session))
     orders = new_orders(ADDED)
-
-    def get_repository() -> None:
-        with Session(engine) as session:
-            repository = OrderRepository(session)
-            for key in lookups:
-                repository.get(key)
-
-    def get_by_hand() -> None:
-        with Session(engine) as session:
-            for key in lookups:
-                model = session.get(OrderModel, key, options=LOADING)
-                if model is None:
-                    raise LookupError(key)
-                to_order(model)
 
     def add_many_repository() -> None:
         with Session(engine) as session:
@@ -125,10 +121,7 @@ def compare(engine: Engine, rounds: int, ids: list[UUID]) -> list[Comparison]:
                 )
                 for order in orders
             ]
-            session.add_all(models)
-            session.flush()
-            for order, model in zip(orders, models, strict=True):
-                order.version = model.version
+            add_all_and_flush(session, orders, models)
             session.rollback()
 
     def add_many_in_bulk_by_hand() -> None:
