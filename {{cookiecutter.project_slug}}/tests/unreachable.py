@@ -13,12 +13,18 @@ from {{ cookiecutter.package_name }}.settings import (
     Settings,
 )
 
+# Bound, never listening, and kept for the whole run: connecting to one is refused, and no
+# other socket can take its port, not even as the local port of a connection to itself
+# (which would answer nothing until the connect timeout).
+_HELD_PORTS: list[socket.socket] = []
+
 
 def closed_port_url() -> URL:
     """A database URL whose port refuses connections (a database that is down)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    _HELD_PORTS.append(probe)
+    port = probe.getsockname()[1]
     return URL.create("postgresql", "nobody", "secret", "127.0.0.1", port, "none")
 
 
