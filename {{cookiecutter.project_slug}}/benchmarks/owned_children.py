@@ -1,7 +1,7 @@
 """The generic repository on aggregates that own children, against hand-written SQLAlchemy
 doing the same work, in one run.
 
-    make benchmark            # or: .venv/bin/python -m benchmarks.aggregates [--rounds N]
+    make benchmark            # or: .venv/bin/python -m benchmarks.owned_children [--rounds N]
 
 Runs where `benchmarks.repository` runs (TEST_DATABASE_URL or DATABASE_URL, else the
 embedded PostgreSQL), in a throwaway database it creates and drops, on the aggregate of the
@@ -28,7 +28,7 @@ from uuid import UUID
 from sqlalchemy import Engine, create_engine, insert
 from sqlalchemy.orm import Session, selectinload
 from tests.conftest import throwaway_database
-from tests.integration.test_aggregate_with_children_repository import (
+from tests.integration.test_owned_children_repository import (
     Line,
     LineModel,
     Note,
