@@ -5,6 +5,8 @@ a tuple of child DTOs holds those children, in the relationship's order (else by
 nested level costs one more SELECT however many parents the first one returned.
 """
 
+from __future__ import annotations
+
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
@@ -22,7 +24,7 @@ Row = Mapping[Any, Any]
 class Nested:
     field: str
     relationship: RelationshipProperty[Any]
-    shape: "DTOShape"
+    shape: DTOShape
 
     def parent_link(self) -> list[Label[Any]]:
         """The parent's columns its children refer to."""
@@ -65,7 +67,7 @@ class DTOShape:
     nested: list[Nested]
 
     @classmethod
-    def of(cls, mapper: Mapper[Any], dto: type[Any]) -> "DTOShape":
+    def of(cls, mapper: Mapper[Any], dto: type[Any]) -> DTOShape:
         relationships = {relationship.key: relationship for relationship in owned(mapper)}
         hints = get_type_hints(dto)
         columns: list[Label[Any]] = []
