@@ -208,6 +208,10 @@ def test_a_killed_embedded_postgres_is_started_again(
     assert postmaster is not None
 
     os.kill(postmaster, signal.SIGKILL)
+    # Until the new server is up: the old one's backends may answer a moment after it died.
+    deadline = time.monotonic() + 20
+    while service.postmaster_pid() in (None, postmaster) and time.monotonic() < deadline:
+        time.sleep(0.1)
     service.wait_until_ready(seconds=20)
     created = request(service.port, "POST", "/tasks", BODY)
 
