@@ -48,6 +48,27 @@ SUFFIXES = {
 # Longer names make class names such as InMemoryPurchaseOrderRepository unwieldy, and the
 # template is checked to lint cleanly up to this length.
 MAX_NAME_LENGTH = 20
+# What the context's aggregate already has: a child named after one would replace it.
+AGGREGATE_ATTRIBUTES = frozenset(
+    {
+        "check_version",
+        "create",
+        "created_at",
+        "delete",
+        "describe",
+        "description",
+        "id",
+        "move_to",
+        "next_version",
+        "pull_events",
+        "record",
+        "rename",
+        "status",
+        "title",
+        "updated_at",
+        "version",
+    }
+)
 PYTEST_FIXTURES = frozenset({"capfd", "caplog", "capsys", "monkeypatch", "request", "tmp_path"})
 
 
@@ -104,6 +125,12 @@ def check_names(answers: Mapping[str, str]) -> list[str]:
             f"child_name {answers['child_name']!r} is the aggregate's own name; name the part "
             f"it owns, such as 'child_name={answers['aggregate_name']}_line'."
         )
+    for key in ("child_name", "child_plural") if answers.get("child_name") else ():
+        if answers[key] in AGGREGATE_ATTRIBUTES:
+            problems.append(
+                f"{key} {answers[key]!r} is already an attribute of the aggregate; choose "
+                f"another name such as '{answers[key]}_{SUFFIXES[key]}'."
+            )
     return [problem for problem in problems if problem is not None]
 
 
@@ -296,15 +323,18 @@ def _existing_files(root: Path, package: str, answers: Mapping[str, str]) -> Ite
 
 
 def _table_clashes(root: Path, package: str, answers: Mapping[str, str]) -> Iterator[str]:
-    table = answers["aggregate_plural"]
+    tables = {answers["aggregate_plural"]: "aggregate_plural"}
+    if answers.get("child_name"):
+        tables[f"{answers['aggregate_name']}_{answers['child_plural']}"] = "child_plural"
     for models in sorted((root / "src" / package / "contexts").glob("*/infrastructure/*.py")):
         if answers.get("__regenerate") == "yes" and models.parts[-3] == answers["context_name"]:
             continue  # the context's own table, from the generation before
-        if re.search(rf"__tablename__\s*=\s*[\"']{table}[\"']", models.read_text()):
-            yield (
-                f"aggregate_plural {table!r} names the table and URL of "
-                f"{models.relative_to(root)} already; choose another aggregate."
-            )
+        for table, key in tables.items():
+            if re.search(rf"__tablename__\s*=\s*[\"']{table}[\"']", models.read_text()):
+                yield (
+                    f"{key} {answers[key]!r} makes the table {table!r}, which "
+                    f"{models.relative_to(root)} has already; choose another name."
+                )
 
 
 def _missing_dependencies(root: Path, answers: Mapping[str, str]) -> Iterator[str]:

@@ -117,7 +117,7 @@ def test_an_added_context_is_the_same_code_as_a_baked_one(cookies: Any, project_
         ),
         ({"name": "Billing", "aggregate": "invoice"}, "context_name 'Billing' is not a lowercase"),
         ({"name": "shared_kernel", "aggregate": "invoice"}, "context_name 'shared_kernel'"),
-        ({"name": "billing", "aggregate": "task"}, "aggregate_plural 'tasks' names the table"),
+        ({"name": "billing", "aggregate": "task"}, "aggregate_plural 'tasks' makes the table"),
         ({"name": "billing", "aggregate": "sheep", "plural": "sheep"}, "equals aggregate_name"),
         (
             {"name": "orders", "aggregate": "order", "child": "Line"},
@@ -130,6 +130,10 @@ def test_an_added_context_is_the_same_code_as_a_baked_one(cookies: Any, project_
         (
             {"name": "orders", "aggregate": "order", "child": "sheep", "child_plural": "sheep"},
             "child_plural 'sheep' equals child_name",
+        ),
+        (
+            {"name": "orders", "aggregate": "order", "child": "status"},
+            "child_name 'status' is already an attribute of the aggregate",
         ),
     ],
 )
@@ -261,6 +265,23 @@ def test_the_files_of_a_child_are_written_only_for_a_context_that_has_one() -> N
 
     assert owning - flat == child_tests
     assert not [path for path in owning | flat if "{" in str(path)]
+
+
+def test_a_child_table_that_another_context_has_is_refused(tmp_path: Path) -> None:
+    models = tmp_path / "src/shop/contexts/catalog/infrastructure/models.py"
+    models.parent.mkdir(parents=True)
+    models.write_text('class OrderLineModel:\n    __tablename__ = "order_lines"\n')
+    answers = {
+        "context_name": "orders",
+        "aggregate_name": "order",
+        "aggregate_plural": "orders",
+        "child_name": "line",
+        "child_plural": "lines",
+    }
+
+    (clash,) = bounded_context._table_clashes(tmp_path, "shop", answers)
+
+    assert clash.startswith("child_plural 'lines' makes the table 'order_lines', which src/")
 
 
 def write_revision(versions: Path, revision: str, down: str | tuple[str, ...] | None) -> None:

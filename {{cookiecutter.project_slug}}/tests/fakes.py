@@ -146,8 +146,9 @@ class InMemoryRepository(Generic[E]):
             self.rows[self._key_of(entity)] = deepcopy(entity)
 
     def update(self, entity: E) -> None:
-        self._check_current(entity)
-        entity.version += 1
+        stored = self._check_current(entity)
+        if _state(stored) != _state(entity):
+            entity.version += 1  # an update that changes nothing is no new version
         self._written(entity)
         self.rows[self._key_of(entity)] = deepcopy(entity)
 
@@ -211,7 +212,15 @@ class InMemoryRepository(Generic[E]):
         key = tuple(getattr(entity, name) for name in self.key_attributes)
         return key[0] if len(key) == 1 else key
 
-    def _check_current(self, entity: E) -> None:
+    def _check_current(self, entity: E) -> E:
         stored = self.get(self._key_of(entity))
         if stored.version != entity.version:
             raise ConcurrencyConflictError(self.entity_name, self._key_of(entity))
+        return stored
+
+
+def _state(entity: object) -> dict[str, Any]:
+    """What an update would store: the entity's fields but its version and events."""
+    return {
+        name: value for name, value in vars(entity).items() if name not in ("version", "_events")
+    }

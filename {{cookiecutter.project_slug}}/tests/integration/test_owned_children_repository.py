@@ -12,7 +12,16 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 import pytest
-from sqlalchemy import ForeignKey, ForeignKeyConstraint, MetaData, String, func, select
+from sqlalchemy import (
+    Engine,
+    ForeignKey,
+    ForeignKeyConstraint,
+    MetaData,
+    String,
+    event,
+    func,
+    select,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from {{ cookiecutter.package_name }}.shared_kernel.domain.entity import (
@@ -21,6 +30,7 @@ from {{ cookiecutter.package_name }}.shared_kernel.domain.entity import (
 )
 from {{ cookiecutter.package_name }}.shared_kernel.domain.errors import (
     ConcurrencyConflictError,
+    InvalidValueError,
 )
 from {{ cookiecutter.package_name }}.shared_kernel.domain.pagination import (
     PageRequest,
@@ -252,6 +262,16 @@ def test_a_change_to_a_child_alone_is_a_new_version_so_a_stale_one_conflicts(
     assert shape(orders.get(order.id))[0][2] == 1
 
 
+def test_an_update_that_changes_nothing_is_no_new_version(orders: Orders) -> None:
+    order = an_order()
+    orders.add(order)
+    unchanged = orders.get(order.id)
+
+    orders.update(unchanged)
+
+    assert unchanged.version == orders.get(order.id).version == 1
+
+
 def test_an_upsert_replaces_the_stored_children(orders: Orders) -> None:
     order = an_order(lines=2)
     orders.add(order)
@@ -261,6 +281,48 @@ def test_an_upsert_replaces_the_stored_children(orders: Orders) -> None:
 
     assert shape(orders.get(order.id)) == [(7, "product 7", 1, [])]
     assert replacement.version == 2
+
+
+def test_two_children_with_one_key_are_refused(tables: Session) -> None:
+    orders = OrderRepository(tables)
+    orders.add(order := an_order(lines=1))
+    twice = orders.get(order.id)
+    twice.lines.append(Line(1, "the same number again"))
+
+    with pytest.raises(InvalidValueError, match="lines"):
+        orders.update(twice)
+
+
+def test_the_read_side_reads_the_root_and_its_children_in_one_snapshot(
+    sync_engine: Engine,
+) -> None:
+    # Committed for real, on an engine that autocommits like the read engines.
+    OwnBase.metadata.create_all(sync_engine)
+    try:
+        with Session(sync_engine) as writer:
+            OrderRepository(writer).add(order := an_order(lines=1))
+            writer.commit()
+        reading = sync_engine.execution_options(isolation_level="AUTOCOMMIT")
+        added: list[bool] = []
+
+        def add_a_line_meanwhile(*call: Any) -> None:
+            if "FROM test_order_lines" in call[2] and not added:
+                added.append(True)
+                with Session(sync_engine) as writer:
+                    changed = OrderRepository(writer).get(order.id)
+                    changed.lines.append(Line(2, "added between the two statements"))
+                    OrderRepository(writer).update(changed)
+                    writer.commit()
+
+        event.listen(reading, "before_cursor_execute", add_a_line_meanwhile)
+        with Session(reading) as session:
+            read = OrderQueries(session).get(order.id)
+        event.remove(reading, "before_cursor_execute", add_a_line_meanwhile)
+
+        assert added
+        assert (read.version, [line.number for line in read.lines]) == (1, [1])
+    finally:
+        OwnBase.metadata.drop_all(sync_engine)
 
 
 def test_deleting_the_root_deletes_its_children_with_it(tables: Session) -> None:

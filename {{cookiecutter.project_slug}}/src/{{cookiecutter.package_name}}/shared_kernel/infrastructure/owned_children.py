@@ -14,6 +14,8 @@ from sqlalchemy import ColumnElement, inspect, tuple_
 from sqlalchemy.orm import Mapper, RelationshipProperty, selectinload
 from sqlalchemy.orm.strategy_options import _AbstractLoad
 
+from ..domain.errors import InvalidValueError
+
 Rows = dict[type[Any], list[dict[str, Any]]]
 
 
@@ -37,28 +39,38 @@ def loading(model: type[Any]) -> list[_AbstractLoad]:
     return list(chains(inspect(model), None))
 
 
-def merge(stored: Any, changed: Any, unchanged: Sequence[str]) -> None:
+def merge(stored: Any, changed: Any, unchanged: Sequence[str]) -> bool:
     """Make the persistent `stored` hold what the transient `changed` holds: its columns but
     `unchanged`, and in each owned collection the children matched by key, changed in place;
-    new ones are added and missing ones removed (the ORM deletes them as orphans)."""
+    new ones are added and missing ones removed (the ORM deletes them as orphans). Whether
+    anything differed."""
     mapper: Mapper[Any] = inspect(type(stored))
+    differed = False
     for attribute in mapper.column_attrs:
-        if attribute.key not in unchanged:
-            setattr(stored, attribute.key, getattr(changed, attribute.key))
+        value = getattr(changed, attribute.key)
+        if attribute.key not in unchanged and getattr(stored, attribute.key) != value:
+            setattr(stored, attribute.key, value)
+            differed = True
     for relationship in owned(mapper):
         fixed = _fixed_attributes(relationship)
-        current = {
-            _child_key(child, relationship): child for child in getattr(stored, relationship.key)
-        }
-        kept = []
+        before = list(getattr(stored, relationship.key))
+        current = {_child_key(child, relationship): child for child in before}
+        kept: list[Any] = []
         for child in getattr(changed, relationship.key):
-            existing = current.get(_child_key(child, relationship))
+            key = _child_key(child, relationship)
+            if any(_child_key(other, relationship) == key for other in kept):
+                message = f"two of {relationship.key} have the same key {key}"
+                raise InvalidValueError(relationship.key, message)
+            existing = current.get(key)
             if existing is None:
                 kept.append(child)
             else:
-                merge(existing, child, fixed)
+                differed = merge(existing, child, fixed) or differed
                 kept.append(existing)
-        setattr(stored, relationship.key, kept)
+        if kept != before:
+            setattr(stored, relationship.key, kept)
+            differed = True
+    return differed
 
 
 def child_rows(roots: Sequence[tuple[Any, dict[str, Any]]], mapper: Mapper[Any]) -> Rows:

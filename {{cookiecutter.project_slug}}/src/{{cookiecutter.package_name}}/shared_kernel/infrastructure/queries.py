@@ -8,7 +8,8 @@ No entity, no identity map: each query runs on a short-lived read-only session (
 from collections.abc import Hashable
 from typing import Any, ClassVar, Generic, TypeVar, get_args, get_origin
 
-from sqlalchemy import Select, inspect, select
+from sqlalchemy import Engine, Select, inspect, select
+from sqlalchemy.orm import Session
 
 from ..domain.errors import NotFoundError
 from .nested_reads import DTOShape
@@ -31,6 +32,13 @@ class BaseQueries(PagedReads[DTO], Generic[Model, DTO]):
                 cls.entity_name = cls.dto.__name__.removesuffix("DTO")
                 cls._read_from(model)
                 cls._shape = DTOShape.of(inspect(model), cls.dto)
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        if self._shape.nested and isinstance(session.get_bind(), Engine):
+            # One snapshot for the roots and their children: on the read engines, which
+            # autocommit, each statement would see what committed between them.
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
     def get(self, key: Hashable) -> DTO:
         """Raises `NotFoundError` when there is none."""

@@ -166,10 +166,10 @@ class BaseRepository(PagedReads[E], Generic[Model, E]):
 
     def update(self, entity: E) -> None:
         model = self._load_current(entity)
-        owned_children.merge(model, self._to_model(entity), ["version", *self._keys])
-        # Set, not left to the ORM, which bumps it only when a column of the root changed:
-        # a change to a child alone is a new version of the aggregate too.
-        model.version = entity.version + 1
+        if owned_children.merge(model, self._to_model(entity), ["version", *self._keys]):
+            # Set, not left to the ORM, which bumps it only when a column of the root
+            # changed: a change to a child alone is a new version of the aggregate too.
+            model.version = entity.version + 1
         self._flush(entity)
         entity.version = model.version
         self._written([entity])
