@@ -330,8 +330,14 @@ def test_deleting_the_root_deletes_its_children_with_it(tables: Session) -> None
     kept, deleted, deleted_by_key = an_order("kept"), an_order("gone"), an_order("gone too")
     orders.add_many([kept, deleted, deleted_by_key])
 
-    orders.delete(orders.get(deleted.id))
+    with statements_sent(tables) as sent:
+        orders.delete(orders.get(deleted.id))
     orders.delete_many([deleted_by_key.id])
+
+    # One DELETE, of the root's row, however many children.
+    deletes = [statement.split(" WHERE")[0] for statement in sent if "DELETE" in statement]
+    assert deletes == ["DELETE FROM test_orders"]
+    assert orders.get_or_none(deleted.id) is None
 
     count = select(func.count()).select_from
     assert tables.scalar(count(LineModel)) == 2

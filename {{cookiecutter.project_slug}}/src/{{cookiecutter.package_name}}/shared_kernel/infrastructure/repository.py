@@ -175,10 +175,19 @@ class BaseRepository(PagedReads[E], Generic[Model, E]):
         self._written([entity])
 
     def delete(self, entity: E) -> None:
-        # The children's foreign keys cascade on delete in the database, so `delete_many`
-        # (past the ORM) removes them too; ones loaded here the ORM deletes in the same flush.
-        self._session.delete(self._load_current(entity))
-        self._flush(entity)
+        # One DELETE of the root's row, at the version read; its children go by their foreign
+        # keys' ON DELETE CASCADE, as with `delete_many`. The root's row is locked first, as
+        # by `update`, so a delete and an update never wait on each other in opposite orders.
+        model = self._load_current(entity)
+        current = self._key_is(self._key_of(entity)), self.model.version == entity.version
+        statement = delete(self.model).where(*current)
+        with translate_sql_errors():
+            result = self._session.execute(
+                statement, execution_options={"synchronize_session": False}
+            )
+        if not getattr(result, "rowcount", 0):
+            raise ConcurrencyConflictError(self.entity_name, self._key_of(entity))
+        self._session.expunge(model)  # and its loaded children: their rows are gone
         self._written([entity])
 
     def delete_many(self, keys: Iterable[Key]) -> int:
