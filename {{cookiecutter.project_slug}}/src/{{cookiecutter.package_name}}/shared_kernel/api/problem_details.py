@@ -3,7 +3,8 @@
 An error about values names them in `errors`, one `{"field", "message"}` per field: the field
 of an `InvalidValueError` (a `MissingReferenceError` too), each column of a
 `UniqueViolationError`, the rule of a `CheckViolationError` and the referring columns of a
-`StillReferencedError` (as its `field`, so a client reads every such error one way). Fields are named as the client sends them (`field_name`).
+`StillReferencedError` (as its `field`, so a client reads every such error one way). Fields
+are named as the client sends them (`field_name`).
 A body that is not JSON is a 400 naming `body`, one whose media type is not JSON a 415.
 """
 
@@ -63,17 +64,23 @@ def _domain_error(request: Request, error: DomainError) -> JSONResponse:
         (status for kind, status in _STATUS_BY_ERROR if isinstance(error, kind)),
         HTTPStatus.BAD_REQUEST,
     )
-    if isinstance(error, InvalidValueError):
-        return problem(request, status, str(error), errors=[_field_error(error.field, str(error))])
-    if isinstance(error, UniqueViolationError):
-        errors = [_field_error(field, str(error)) for field in error.fields]
-        return problem(request, status, str(error), errors=errors)
-    if isinstance(error, CheckViolationError):
-        return problem(request, status, str(error), errors=[_field_error(error.rule, str(error))])
-    if isinstance(error, StillReferencedError):
-        errors = [_field_error(error.reference, str(error))]
+    if fields := _named_fields(error):
+        errors = [_field_error(field, str(error)) for field in fields]
         return problem(request, status, str(error), errors=errors)
     return problem(request, status, str(error))
+
+
+def _named_fields(error: DomainError) -> tuple[str, ...]:
+    """What the error names for the client's `errors`; none for the rest."""
+    if isinstance(error, InvalidValueError):
+        return (error.field,)
+    if isinstance(error, UniqueViolationError):
+        return error.fields
+    if isinstance(error, CheckViolationError):
+        return (error.rule,)
+    if isinstance(error, StillReferencedError):
+        return (error.reference,)
+    return ()
 
 
 def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:

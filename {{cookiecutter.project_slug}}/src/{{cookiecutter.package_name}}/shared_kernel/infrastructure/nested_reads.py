@@ -25,36 +25,32 @@ class Nested:
     field: str
     relationship: RelationshipProperty[Any]
     shape: DTOShape
+    # The parent's columns its children refer to, and the children's that refer to it.
+    parent_link: tuple[Label[Any], ...]
+    child_link: tuple[Label[Any], ...]
 
-    def parent_link(self) -> list[Label[Any]]:
-        """The parent's columns its children refer to."""
-        pairs = self.relationship.local_remote_pairs
-        return [local.label(f"_{self.field}_{index}") for index, (local, _) in enumerate(pairs)]
-
-    def child_link(self) -> list[Label[Any]]:
-        """The children's columns that refer to their parent."""
-        pairs = self.relationship.local_remote_pairs
-        return [remote.label(f"_parent_{index}") for index, (_, remote) in enumerate(pairs)]
+    @classmethod
+    def of(cls, field: str, relationship: RelationshipProperty[Any], shape: DTOShape) -> Nested:
+        pairs = list(enumerate(relationship.local_remote_pairs))
+        parent_link = tuple(local.label(f"_{field}_{index}") for index, (local, _) in pairs)
+        child_link = tuple(remote.label(f"_parent_{index}") for index, (_, remote) in pairs)
+        return cls(field, relationship, shape, parent_link, child_link)
 
     def read(self, session: Session, parents: Sequence[Row]) -> dict[tuple[Any, ...], list[Any]]:
         """The child DTOs of `parents`, by the values of the parent's link columns."""
-        names = [label.name for label in self.parent_link()]
-        links = {tuple(parent[name] for name in names) for parent in parents}
+        links = {_values(parent, self.parent_link) for parent in parents}
         if not links:
             return {}
-        child_mapper = self.relationship.mapper
-        order = self.relationship.order_by or list(child_mapper.primary_key)
+        order = self.relationship.order_by or list(self.relationship.mapper.primary_key)
         query = (
-            select(*self.shape.selection(), *self.child_link())
+            select(*self.shape.selection, *self.child_link)
             .where(belonging_to(self.relationship, sorted(links)))
             .order_by(*order)
         )
         rows = session.execute(query).mappings().all()
-        children = self.shape.read(session, rows)
         grouped: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
-        width = len(self.relationship.local_remote_pairs)
-        for row, child in zip(rows, children, strict=True):
-            grouped[tuple(row[f"_parent_{index}"] for index in range(width))].append(child)
+        for row, child in zip(rows, self.shape.read(session, rows), strict=True):
+            grouped[_values(row, self.child_link)].append(child)
         return grouped
 
 
@@ -65,6 +61,8 @@ class DTOShape:
     dto: type[Any]
     columns: list[Label[Any]]
     nested: list[Nested]
+    # What a query selects: the columns, then the links each nested level needs.
+    selection: list[Label[Any]]
 
     @classmethod
     def of(cls, mapper: Mapper[Any], dto: type[Any]) -> DTOShape:
@@ -77,21 +75,22 @@ class DTOShape:
                 relationship = relationships[field.name]
                 child_dto, *_ = get_args(hints[field.name])
                 shape = cls.of(relationship.mapper, child_dto)
-                nested.append(Nested(field.name, relationship, shape))
+                nested.append(Nested.of(field.name, relationship, shape))
             else:
                 column: ColumnElement[Any] = mapper.columns[field.name]
                 columns.append(column.label(field.name))
-        return cls(dto, columns, nested)
-
-    def selection(self) -> list[Label[Any]]:
-        return [*self.columns, *(label for nested in self.nested for label in nested.parent_link())]
+        links = [label for level in nested for label in level.parent_link]
+        return cls(dto, columns, nested, [*columns, *links])
 
     def read(self, session: Session, rows: Sequence[Row]) -> list[Any]:
-        """The DTOs of `rows` (selected with `selection()`), children read and attached."""
+        """The DTOs of `rows` (selected with `selection`), children read and attached."""
         values = [{label.name: row[label.name] for label in self.columns} for row in rows]
         for nested in self.nested:
             children = nested.read(session, rows)
-            names = [label.name for label in nested.parent_link()]
             for row, item in zip(rows, values, strict=True):
-                item[nested.field] = tuple(children.get(tuple(row[name] for name in names), ()))
+                item[nested.field] = tuple(children.get(_values(row, nested.parent_link), ()))
         return [self.dto(**item) for item in values]
+
+
+def _values(row: Row, labels: Sequence[Label[Any]]) -> tuple[Any, ...]:
+    return tuple(row[label.name] for label in labels)

@@ -99,8 +99,7 @@ def children_of(
     relationship: RelationshipProperty[Any], parent_rows: Sequence[dict[str, Any]]
 ) -> ColumnElement[bool]:
     """The rows of `relationship`'s table that belong to one of `parent_rows`."""
-    names = list(_link_values(parent_rows[0], relationship)) if parent_rows else []
-    links = [tuple(_link_values(row, relationship)[name] for name in names) for row in parent_rows]
+    links = [tuple(_link_values(row, relationship).values()) for row in parent_rows]
     return belonging_to(relationship, links)
 
 

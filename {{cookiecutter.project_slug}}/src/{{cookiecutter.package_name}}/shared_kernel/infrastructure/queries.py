@@ -48,7 +48,7 @@ class BaseQueries(PagedReads[DTO], Generic[Model, DTO]):
         return found[0]
 
     def _selection(self) -> Select[Any]:
-        return select(*self._shape.selection())
+        return select(*self._shape.selection)
 
     def _items(self, query: Select[Any]) -> list[DTO]:
         return self._shape.read(self._session, self._session.execute(query).mappings().all())

@@ -205,8 +205,8 @@ class BaseRepository(PagedReads[E], Generic[Model, E]):
             return
         table = self.model.__table__
         conflict = list(self.upsert_on) or [column.name for column in self._key_columns]
-        models = [self._to_model(entity) for entity in entities]
-        rows = [self._values(model) for model in models]
+        roots = self._rows(entities)
+        rows = [row for _, row in roots]
         inserting = insert(self.model)
         overwritten = {
             column.name: inserting.excluded[column.name]
@@ -229,7 +229,7 @@ class BaseRepository(PagedReads[E], Generic[Model, E]):
                 setattr(entity, key, getattr(model, key))
                 row[key] = getattr(model, key)
             entity.version = model.version
-        self._replace_children(stored, list(zip(models, rows, strict=True)))
+        self._replace_children(stored, roots)
         self._written(entities)
 
     # Helpers
@@ -240,15 +240,20 @@ class BaseRepository(PagedReads[E], Generic[Model, E]):
     def _items(self, query: Select[Any]) -> list[E]:
         return [self._to_entity(model) for model in self._session.scalars(query)]
 
-    def _values(self, model: Model) -> dict[str, Any]:
-        return owned_children.column_values(model, inspect(self.model)) | {"version": 1}
+    def _rows(self, entities: list[E]) -> list[tuple[Model, dict[str, Any]]]:
+        """Each entity's model (its children's rows are read from it) and the root's row."""
+        mapper = inspect(self.model)
+        models = [self._to_model(entity) for entity in entities]
+        return [
+            (model, owned_children.column_values(model, mapper) | {"version": 1})
+            for model in models
+        ]
 
     def _insert_roots(self, entities: list[E]) -> list[tuple[Model, dict[str, Any]]]:
-        models = [self._to_model(entity) for entity in entities]
-        rows = [self._values(model) for model in models]
+        roots = self._rows(entities)
         with translate_sql_errors():
-            self._session.execute(insert(self.model), rows)
-        return list(zip(models, rows, strict=True))
+            self._session.execute(insert(self.model), [row for _, row in roots])
+        return roots
 
     def _insert_children(self, roots: list[tuple[Model, dict[str, Any]]]) -> None:
         for child_model, rows in owned_children.child_rows(roots, inspect(self.model)).items():

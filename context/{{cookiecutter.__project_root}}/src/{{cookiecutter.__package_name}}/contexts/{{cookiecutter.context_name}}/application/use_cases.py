@@ -58,11 +58,15 @@ def _new_{{ cookiecutter.child_plural }}(
     {{ cookiecutter.child_plural }} = []
     for index, new in enumerate(given):
         try:
-            {{ cookiecutter.child_plural }}.append({{ cookiecutter.__child_class }}(name=new.name, quantity=new.quantity))
+            {{ cookiecutter.child_plural }}.append(_{{ cookiecutter.child_name }}_from(new))
         except InvalidValueError as error:
             field = f"{{ cookiecutter.child_plural }}[{index}].{error.field}"
             raise InvalidValueError(field, str(error)) from error
     return {{ cookiecutter.child_plural }}
+
+
+def _{{ cookiecutter.child_name }}_from(new: New{{ cookiecutter.__child_class }}) -> {{ cookiecutter.__child_class }}:
+    return {{ cookiecutter.__child_class }}(name=new.name, quantity=new.quantity)
 {% endif %}
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +149,7 @@ class Add{{ cookiecutter.__child_class }}Handler:
     def __call__(self, command: Add{{ cookiecutter.__child_class }}) -> {{ cookiecutter.__aggregate_class }}DTO:
         entity = self.uow.{{ cookiecutter.aggregate_plural }}.get(command.id)
         entity.check_version(command.expected_versions)
-        new = command.{{ cookiecutter.child_name }}
-        entity.add_{{ cookiecutter.child_name }}({{ cookiecutter.__child_class }}(name=new.name, quantity=new.quantity))
+        entity.add_{{ cookiecutter.child_name }}(_{{ cookiecutter.child_name }}_from(command.{{ cookiecutter.child_name }}))
         self.uow.{{ cookiecutter.aggregate_plural }}.update(entity)
         return {{ cookiecutter.__aggregate_class }}DTO.from_entity(entity)
 
