@@ -5,7 +5,8 @@
 Run it with the baked project's interpreter, from the project's folder. It reads the service's
 own settings (`TASK_SERVICE_*`, `DATABASE_URL`) to reach the same database and table, the
 embedded PostgreSQL when no URL is set, to size its pool like the service's and to listen on
-the same host and port (`TASK_SERVICE_HTTP__PORT`). It answers `GET /tasks/{id}` and
+the same host and port (`TASK_SERVICE_HTTP__PORT`) with as many worker processes
+(`TASK_SERVICE_HTTP__WORKERS`, uvicorn's own supervisor). It answers `GET /tasks/{id}` and
 `POST /tasks` with the service's JSON, ETag and Location and one SQL statement each: no ORM, no
 unit of work, no middleware, no response model.
 """
@@ -14,6 +15,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -99,12 +101,24 @@ def create_app(dsn: str, pool_size: int) -> FastAPI:
     return app
 
 
-def main() -> None:
-    settings = Settings()  # the service's: its database, pool size, host and port
+def app_from_settings() -> FastAPI:
+    """The app for the service's settings: its database, pool size (per worker)."""
+    settings = Settings()
     url = database_url(settings).set(drivername="postgresql").render_as_string(hide_password=False)
-    app = create_app(url, settings.database.pool_size)
+    return create_app(url, settings.database.pool_size)
+
+
+def main() -> None:
+    settings = Settings()  # the service's: host, port and workers
     uvicorn.run(
-        app, host=settings.http.host, port=settings.http.port, log_level="warning", access_log=False
+        f"{Path(__file__).stem}:app_from_settings",
+        factory=True,
+        app_dir=str(Path(__file__).parent),
+        workers=settings.http.workers or 1,
+        host=settings.http.host,
+        port=settings.http.port,
+        log_level="warning",
+        access_log=False,
     )
 
 

@@ -10,7 +10,13 @@ from typing import Any
 TEMPLATE = Path(__file__).resolve().parents[1]
 # Servers a baked project would use when named in the environment: its suites run on the
 # embedded ones unless a test hands them `local_servers()`.
-SERVER_VARIABLES = ("DATABASE_URL", "TEST_DATABASE_URL", "NATS_URL", "TEST_NATS_URL")
+SERVER_VARIABLES = (
+    "DATABASE_URL",
+    "TEST_DATABASE_URL",
+    "TEST_PGBOUNCER_URL",
+    "NATS_URL",
+    "TEST_NATS_URL",
+)
 CACHES = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
 
 

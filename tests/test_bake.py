@@ -1,5 +1,6 @@
 """Bake every option variant and hold the result to the generated project's own standards."""
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -7,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from .baking import bake, local_servers, make
+from .baking import bake, local_servers, make, run
 
 VARIANTS: dict[str, dict[str, str]] = {
     "default": {},
@@ -115,6 +116,23 @@ def test_baked_project_passes_its_own_tests(cookies: Any, project_venv: Path, va
     if servers := local_servers():
         on_servers = make("test", project, project_venv, env=servers)
         assert re.search(r"\b\d+ passed\b", on_servers)
+
+
+@pytest.mark.skipif(
+    not os.environ.get("TEST_PGBOUNCER_URL"),
+    reason="TEST_PGBOUNCER_URL names no PgBouncer in transaction mode (.ci/run starts one)",
+)
+def test_baked_integration_and_e2e_suites_pass_through_pgbouncer(
+    cookies: Any, project_venv: Path
+) -> None:
+    project = bake(cookies)
+    env = local_servers() | {"TEST_PGBOUNCER_URL": os.environ["TEST_PGBOUNCER_URL"]}
+
+    output = run(["pytest", "-q", "tests/integration", "tests/e2e"], project, project_venv, env)
+
+    assert re.search(r"\b\d+ passed\b", output)
+    # Only what the guidelines say a pooler in transaction mode cannot keep is left out.
+    assert len(re.findall(r"^SKIPPED", output, re.MULTILINE)) <= 4
 
 
 def test_make_migration_autogenerates_a_revision_from_the_models(

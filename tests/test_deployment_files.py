@@ -7,6 +7,7 @@ they parse, every path they copy exists, every command they run exists.
 import json
 import re
 import shlex
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,12 @@ def test_the_dockerfile_builds_a_slim_non_root_image_without_dev_tools(cookies: 
     installs = [arguments for instruction, arguments in steps if "pip install" in arguments]
     assert installs
     assert not any("dev" in install for install in installs)
+    assert any(".[production]" in install for install in installs)
+    extras = tomllib.loads((project / "pyproject.toml").read_text())["project"]
+    assert {"uvloop", "httptools"} <= {
+        re.split(r"[<>=\[]", requirement)[0]
+        for requirement in extras["optional-dependencies"]["production"]
+    }
     assert ("COPY", "--from=build /opt/venv /opt/venv") in final
     cmd = json.loads(next(arguments for instruction, arguments in final if instruction == "CMD"))
     assert cmd == ["python", "-m", "task_service", "serve"]

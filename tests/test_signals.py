@@ -40,7 +40,14 @@ def free_port() -> int:
 class Service:
     """A baked project serving on `port`, its embedded PostgreSQL in `data_dir`."""
 
-    def __init__(self, command: list[str], project: Path, venv: Path, data_dir: Path) -> None:
+    def __init__(
+        self,
+        command: list[str],
+        project: Path,
+        venv: Path,
+        data_dir: Path,
+        settings: dict[str, str] | None = None,
+    ) -> None:
         self.port = free_port()
         self.data_dir = data_dir
         env = {key: value for key, value in os.environ.items() if key not in SERVER_VARIABLES}
@@ -50,6 +57,7 @@ class Service:
         )
         env["TASK_SERVICE_HTTP__PORT"] = str(self.port)
         env["TASK_SERVICE_DATABASE__EMBEDDED_DIR"] = str(data_dir)
+        env |= settings or {}
         self.process = subprocess.Popen(
             command,
             cwd=project,
@@ -60,14 +68,22 @@ class Service:
             start_new_session=True,
         )
 
-    def wait_until_ready(self, seconds: float = STARTUP_SECONDS) -> None:
+    def wait_until_ready(
+        self, seconds: float = STARTUP_SECONDS, path: str = "/health/ready"
+    ) -> None:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             assert self.process.poll() is None, self.output()
-            if request(self.port, "GET", "/health/ready").startswith(b"HTTP/1.1 200"):
+            if request(self.port, "GET", path).startswith(b"HTTP/1.1 200"):
                 return
             time.sleep(0.2)
         pytest.fail(f"not ready after {seconds} s:\n{self.output()}")
+
+    def workers(self) -> list[int]:
+        """The processes `serve` forked: its children that run the service's module."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        pids = [int(pid) for pid in children.read_text().split()]
+        return [pid for pid in pids if "task_service" in command_line(pid)]
 
     def postmaster_pid(self) -> int | None:
         return first_number(self.data_dir / "postmaster.pid")
@@ -87,6 +103,13 @@ def first_number(path: Path) -> int | None:
         return int(path.read_text().split()[0])
     except (OSError, ValueError, IndexError):
         return None
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")
+    except OSError:
+        return ""
 
 
 def request(port: int, method: str, path: str, body: bytes = b"") -> bytes:
@@ -131,11 +154,13 @@ def serve(
     """Start a command of the baked project on a new embedded PostgreSQL; kill what is left."""
     started: list[Service] = []
 
-    def start(command: list[str], *, ready: bool = True) -> Service:
+    def start(
+        command: list[str], *, ready: bool = True, settings: dict[str, str] | None = None
+    ) -> Service:
         if command[0] == "make":
             command = [*command, f"VENV={project_venv}"]
         data_dir = Path(tmp_path_factory.mktemp("pg", numbered=True)) / "pgdata"
-        service = Service(command, project, project_venv, data_dir)
+        service = Service(command, project, project_venv, data_dir, settings)
         started.append(service)
         if ready:
             service.wait_until_ready()
@@ -151,6 +176,8 @@ def serve(
 
 
 PYTHON_RUN = ["python", "-m", "task_service", "run"]
+PYTHON_SERVE = ["python", "-m", "task_service", "serve"]
+TWO_WORKERS = {"TASK_SERVICE_HTTP__WORKERS": "2"}
 MAKE_RUN = ["make", "--no-print-directory", "run"]
 
 
@@ -259,3 +286,36 @@ def lock_file(service: Service) -> str:
         return (service.data_dir / "postmaster.pid").read_text()
     except OSError:
         return ""
+
+
+def serving_workers(serve: Callable[..., Service]) -> tuple[Service, list[int]]:
+    """`serve` with two workers, once both answer (it does not migrate: live, not ready)."""
+    service = serve(PYTHON_SERVE, ready=False, settings=TWO_WORKERS)
+    service.wait_until_ready(path="/health/live")
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while len(workers := service.workers()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return service, workers
+
+
+def test_serve_runs_its_workers_until_a_signal_stops_them_all(
+    serve: Callable[..., Service],
+) -> None:
+    service, workers = serving_workers(serve)
+    assert len(workers) == 2
+
+    os.kill(service.process.pid, signal.SIGTERM)
+
+    assert service.process.wait(timeout=30) == 0, service.output()
+    assert not any(alive(pid) for pid in workers)
+
+
+def test_serve_stops_and_fails_when_one_of_its_workers_dies(
+    serve: Callable[..., Service],
+) -> None:
+    service, (killed, other) = serving_workers(serve)
+
+    os.kill(killed, signal.SIGKILL)
+
+    assert service.process.wait(timeout=30) == 1, service.output()
+    assert not alive(other)

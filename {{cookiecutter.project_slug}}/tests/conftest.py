@@ -1,7 +1,8 @@
 """Database fixtures, shared by every test kind that touches SQL. Each starts on first use,
 so unit tests never start a database.
 
-The suite runs on the server named by TEST_DATABASE_URL (or DATABASE_URL), else on an
+The suite runs on the server named by TEST_PGBOUNCER_URL (a PgBouncer in transaction mode,
+with the service's settings for it), else TEST_DATABASE_URL (or DATABASE_URL), else on an
 embedded PostgreSQL. Either way it works in a throwaway database of its own, created at the
 start and dropped at the end, so it never touches data it did not make. Likewise the broker:
 TEST_NATS_URL, else an embedded NATS server, with a stream of each test's own.
@@ -20,12 +21,14 @@ from alembic import command
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
 from sqlalchemy import URL, Engine, create_engine, make_url, pool, text
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database import (
     Database,
     SyncDatabase,
+    create_engine_from_settings,
+    create_sync_engine_from_settings,
     with_driver,
 )
 from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.embedded_postgres import (
@@ -51,9 +54,19 @@ from {{ cookiecutter.package_name }}.migrations import (
 )
 from {{ cookiecutter.package_name }}.settings import (
     BrokerSettings,
+    DatabaseSettings,
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+PGBOUNCER_URL = os.environ.get("TEST_PGBOUNCER_URL")
+# The engines of the tests are the service's own, set for the pooler when there is one.
+TEST_DATABASE_SETTINGS = DatabaseSettings(transaction_pooling=PGBOUNCER_URL is not None)
+
+
+def on_a_direct_connection(why: str) -> pytest.MarkDecorator:
+    """For behaviour that a pooler in transaction mode does not keep (`why`, as the
+    guidelines' "Behind PgBouncer" says): run unless the suite runs through PgBouncer."""
+    return pytest.mark.skipif(PGBOUNCER_URL is not None, reason=why)
 
 
 @pytest.fixture
@@ -102,7 +115,9 @@ async def jetstream(
 
 @pytest.fixture(scope="session")
 def server_url() -> URL:
-    configured = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    configured = (
+        PGBOUNCER_URL or os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    )
     if configured:
         return make_url(configured)
     return make_url(start_embedded_postgres(default_data_dir(PROJECT_ROOT)))
@@ -145,7 +160,7 @@ def database_url(server_url: URL) -> Iterator[URL]:
 
 @pytest.fixture(scope="session")
 def sync_engine(database_url: URL) -> Iterator[Engine]:
-    engine = create_engine(with_driver(database_url, "psycopg"))
+    engine = create_sync_engine_from_settings(database_url, TEST_DATABASE_SETTINGS)
     yield engine
     engine.dispose()
 
@@ -173,7 +188,7 @@ def session(sync_engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture(scope="session")
 async def async_engine(database_url: URL) -> AsyncIterator[AsyncEngine]:
-    engine = create_async_engine(with_driver(database_url, "asyncpg"))
+    engine = create_engine_from_settings(database_url, TEST_DATABASE_SETTINGS)
     yield engine
     await engine.dispose()
 
@@ -187,7 +202,7 @@ async def database(async_engine: AsyncEngine) -> AsyncIterator[Database]:
             bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
         )
         # The read side shares the test's transaction too, so queries see the test's rows.
-        yield Database(async_engine, sessions, read_sessions=sessions)
+        yield Database(async_engine, sessions, read_connection=connection)
         await transaction.rollback()
 
 
@@ -195,7 +210,8 @@ async def database(async_engine: AsyncEngine) -> AsyncIterator[Database]:
 async def committed_database(database_url: URL) -> AsyncIterator[Database]:
     """The application's `Database` on an engine of its own: commits are real and concurrent
     requests get connections of their own. Every table is emptied afterwards."""
-    engine = create_async_engine(with_driver(database_url, "asyncpg"), max_overflow=30)
+    settings = TEST_DATABASE_SETTINGS.model_copy(update={"max_overflow": 30})
+    engine = create_engine_from_settings(database_url, settings)
     yield Database(engine)
     import_models()
     tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)

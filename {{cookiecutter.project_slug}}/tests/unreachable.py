@@ -12,6 +12,7 @@ from {{ cookiecutter.package_name }}.settings import (
     Environment,
     Settings,
 )
+from tests.conftest import TEST_DATABASE_SETTINGS
 
 # Bound, never listening, and kept for the whole run: connecting to one is refused, and no
 # other socket can take its port, not even as the local port of a connection to itself
@@ -98,5 +99,9 @@ def settings_for(url: URL, **database: object) -> Settings:
     """Test settings on `url`, with database settings changed as given."""
     return Settings(
         environment=Environment.TEST,
-        database={"url": url.render_as_string(hide_password=False), **database},
+        database={
+            "url": url.render_as_string(hide_password=False),
+            "transaction_pooling": TEST_DATABASE_SETTINGS.transaction_pooling,
+            **database,
+        },
     )

@@ -9,6 +9,7 @@ cases on a synchronous engine.
 
 import argparse
 import logging
+import socket
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -28,6 +29,7 @@ from .serving import (
     run_until_stopped,
     serve,
     stopped_by_signals,
+    supervise,
 )
 from .settings import Environment, Settings
 from .shared_kernel.infrastructure.database import (
@@ -52,7 +54,7 @@ from .startup_errors import (
 
 COMMANDS = {
     "run": "migrate the database, then serve the API (development)",
-    "serve": "serve the API on a database that is already migrated",
+    "serve": "serve the API on a database that is already migrated, in HTTP__WORKERS processes",
     "migrate": "upgrade the database to the newest migration, then exit",
     "relay": "publish the outbox's events to the broker until stopped",
     "consume": "run the contexts' handlers of other contexts' events until stopped",
@@ -114,9 +116,19 @@ def _main(argv: list[str] | None, starting: StartingUp) -> int:
             upgrade_to_head(url)
     if listening is None:
         return 0
+    if command == "serve" and (workers := settings.serving_workers()) > 1:
+        return supervise(workers, lambda: _serve(settings, url, listening))
+    return _serve(settings, url, listening, starting if command == "run" else None)
+
+
+def _serve(
+    settings: Settings, url: URL, listening: socket.socket, starting: StartingUp | None = None
+) -> int:
+    """Serve on `listening` until stopped; with `starting` (`run`), the relay and the
+    consumers alongside, in the same process."""
     status = ExitStatus()
     database = Database.from_settings(settings, url)
-    alongside = _workers(settings, database, starting) if command == "run" else []
+    alongside = [] if starting is None else _workers(settings, database, starting)
     app = create_app(settings, database, on_fatal=status.fail, alongside=alongside)
     serve(app, settings.http, listening)
     return status.code

@@ -9,12 +9,17 @@ handlers run, and it does not handle SIGHUP at all.
 Before the server serves (while the embedded PostgreSQL starts and the migrations run) the same
 signals end the process too, by unwinding (`SystemExit(0)`), so those exit handlers run then as
 well; the default actions would kill it at once and leave the embedded PostgreSQL running.
+
+With several workers (`supervise`) the process binds the socket, forks the workers, which
+accept on it in turn, each with pools of its own, and passes the stop signals on to them.
 """
 
 import asyncio
+import os
 import signal
 import socket
 import threading
+import traceback
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager, suppress
 from types import FrameType
@@ -26,6 +31,8 @@ from .settings import HttpSettings
 from .startup_errors import ENV_PREFIX, StartupError
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+# Connections the kernel queues before the server accepts them (what uvicorn asks for).
+LISTEN_BACKLOG = 2048
 
 
 class StartingUp:
@@ -94,17 +101,35 @@ class ExitStatus:
 
 
 def listen(settings: HttpSettings) -> socket.socket:
-    """The server's socket, bound and listening, or a `StartupError` naming the setting."""
-    address = (settings.host, settings.port)
+    """The server's socket, bound and listening, or a `StartupError` naming the setting.
+
+    Made with the protocol getaddrinfo names (TCP), not 0 as `socket.create_server` makes it:
+    asyncio sets TCP_NODELAY only on connections of a TCP socket, and without it a response
+    written as headers then body waits for the client's delayed ACK, some 40 ms.
+    """
     try:
-        family = socket.getaddrinfo(*address, type=socket.SOCK_STREAM)[0][0]
-        return socket.create_server(address, family=family)
+        family, kind, protocol, _, address = socket.getaddrinfo(
+            settings.host, settings.port, type=socket.SOCK_STREAM
+        )[0]
+        listening = socket.socket(family, kind, protocol)
     except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise StartupError(
-            f"cannot listen on {settings.host}:{settings.port}: {reason}; stop what uses it or "
-            f"set {ENV_PREFIX}HTTP__PORT (or {ENV_PREFIX}HTTP__HOST)"
-        ) from error
+        raise _cannot_listen(settings, error) from error
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind(address)
+        listening.listen(LISTEN_BACKLOG)
+    except OSError as error:
+        listening.close()
+        raise _cannot_listen(settings, error) from error
+    return listening
+
+
+def _cannot_listen(settings: HttpSettings, error: OSError) -> StartupError:
+    reason = error.strerror or type(error).__name__
+    return StartupError(
+        f"cannot listen on {settings.host}:{settings.port}: {reason}; stop what uses it or "
+        f"set {ENV_PREFIX}HTTP__PORT (or {ENV_PREFIX}HTTP__HOST)"
+    )
 
 
 def run_until_stopped(work: Callable[[], Awaitable[None]]) -> None:
@@ -143,3 +168,61 @@ def serve(app: ASGIApp, settings: HttpSettings, listening: socket.socket) -> Non
             server.run(sockets=[listening])
     finally:
         listening.close()
+
+
+def supervise(workers: int, work: Callable[[], int]) -> int:
+    """Run `work` in `workers` forked processes until all have exited.
+
+    Forked after the socket is bound and before any pool, thread or event loop exists, so each
+    worker starts from a clean copy. A stop signal is passed on to every worker, which drains
+    as one process would; a worker that exits on its own (a crash, a fatal error) stops the
+    others. Returns 0 when every worker stopped cleanly on a signal, else 1.
+    """
+    alive: set[int] = set()
+    stopping = False
+
+    def stop_all(signum: int) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in alive:
+            with suppress(ProcessLookupError):
+                os.kill(pid, signum)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        stop_all(signum)
+
+    status = 0
+    with _handled_by(stop):
+        for _ in range(workers):
+            if (pid := os.fork()) == 0:
+                _run_worker(work)
+            alive.add(pid)
+        while alive:
+            pid, wait_status = os.wait()
+            alive.discard(pid)
+            if os.waitstatus_to_exitcode(wait_status) != 0 or not stopping:
+                status = 1
+                stop_all(signal.SIGTERM)
+    return status
+
+
+def _run_worker(work: Callable[[], int]) -> None:
+    """In a forked worker: never returns into the parent's code, nor runs its exit handlers
+    (the embedded PostgreSQL is the parent's to stop)."""
+    code = 1
+    try:
+        # Until the worker serves, a stop signal ends it alone, not through the parent's
+        # handler, which would signal the workers forked before it.
+        for number in STOP_SIGNALS:
+            signal.signal(number, _exit_at_once)
+        code = work()
+    except SystemExit as exit_request:
+        code = exit_request.code if isinstance(exit_request.code, int) else 1
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        os._exit(code)
+
+
+def _exit_at_once(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)

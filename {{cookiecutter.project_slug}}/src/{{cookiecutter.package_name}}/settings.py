@@ -24,12 +24,31 @@ class DatabaseSettings(BaseModel):
         default=None,
         description="PostgreSQL URL. Unset in development: an embedded PostgreSQL is started.",
     )
-    read_url: SecretStr | None = Field(
+    read_urls: SecretStr | None = Field(
         default=None,
-        description="PostgreSQL URL for the read side (a replica). Unset: the primary.",
+        description="PostgreSQL URLs of replicas for the read side, separated by commas; "
+        "queries are spread across them. Unset: the primary.",
     )
-    pool_size: int = Field(default=5, ge=1)
-    max_overflow: int = Field(default=10, ge=0)
+    transaction_pooling: bool = Field(
+        default=False,
+        description="The URLs lead to a pooler in transaction mode (PgBouncer): no prepared "
+        "statement outlives its transaction, reads run in read-only transactions instead of "
+        "autocommit, and no setting is sent at connection start (set statement_timeout on "
+        "the database role instead).",
+    )
+    pool_size: int = Field(
+        default=10,
+        ge=1,
+        description="Connections each pool keeps open, per worker process; the pools are the "
+        "primary's, the read side's on the primary and each replica's.",
+    )
+    max_overflow: int = Field(
+        default=0,
+        ge=0,
+        description="Connections a pool may open beyond pool_size under load, closed again "
+        "as soon as they are returned: each costs a new connection (TLS, authentication) "
+        "whenever the load exceeds pool_size.",
+    )
     pool_timeout: float = Field(
         default=5.0,
         gt=0,
@@ -72,6 +91,12 @@ class DatabaseSettings(BaseModel):
 class HttpSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    workers: int | None = Field(
+        default=None,
+        ge=1,
+        description="Processes of `serve`, each with pools of its own. Unset: one per CPU in "
+        "production, one elsewhere. `run` is always one process.",
+    )
     shutdown_timeout: int = Field(
         default=25,
         ge=1,
@@ -203,14 +228,20 @@ class Settings(BaseSettings):
     outbox: OutboxSettings = OutboxSettings()
     inbox: InboxSettings = InboxSettings()
 
+    def serving_workers(self) -> int:
+        """The processes of `serve`: HTTP__WORKERS, else one per CPU in production."""
+        if self.http.workers is not None:
+            return self.http.workers
+        return (os.cpu_count() or 1) if self.environment is Environment.PRODUCTION else 1
+
     @model_validator(mode="after")
     def _use_platform_urls(self) -> Self:
         # Hosting platforms and CI services export the conventional DATABASE_URL (and
-        # READ_DATABASE_URL for a replica, NATS_URL for the broker).
+        # READ_DATABASE_URL for replicas, NATS_URL for the broker).
         if self.database.url is None and (url := os.environ.get("DATABASE_URL")):
             self.database.url = SecretStr(url)
-        if self.database.read_url is None and (url := os.environ.get("READ_DATABASE_URL")):
-            self.database.read_url = SecretStr(url)
+        if self.database.read_urls is None and (urls := os.environ.get("READ_DATABASE_URL")):
+            self.database.read_urls = SecretStr(urls)
         if self.broker.url is None and (url := os.environ.get("NATS_URL")):
             self.broker.url = SecretStr(url)
         return self

@@ -5,7 +5,7 @@ import time
 from collections.abc import Callable
 
 import pytest
-from sqlalchemy import URL, text
+from sqlalchemy import URL, Connection, text
 from sqlalchemy.orm import Session
 
 from {{ cookiecutter.package_name }}.shared_kernel.application.errors import (
@@ -19,11 +19,13 @@ from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.use_case_runne
     AsyncUseCaseRunner,
 )
 
+from tests.conftest import on_a_direct_connection
+
 from ..unreachable import closed_port_url, freezing_relay, settings_for, silent_server
 
 
-def statement(sql: str) -> Callable[[Session], Callable[[], object]]:
-    """A handler that runs `sql` on the session it is given."""
+def statement(sql: str) -> Callable[[Session | Connection], Callable[[], object]]:
+    """A handler that runs `sql` on the session or connection it is given."""
     return lambda session: lambda: session.execute(text(sql)).scalar()
 
 
@@ -53,6 +55,7 @@ async def test_a_server_that_never_answers_is_unavailable_after_the_connect_time
     assert 0.15 <= elapsed < 0.65
 
 
+@on_a_direct_connection("behind the pooler statement_timeout is the database role's setting")
 async def test_a_statement_past_statement_timeout_is_cancelled_by_the_server(
     database_url: URL,
 ) -> None:

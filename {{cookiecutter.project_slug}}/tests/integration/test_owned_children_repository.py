@@ -315,8 +315,8 @@ def test_the_read_side_reads_the_root_and_its_children_in_one_snapshot(
                     writer.commit()
 
         event.listen(reading, "before_cursor_execute", add_a_line_meanwhile)
-        with Session(reading) as session:
-            read = OrderQueries(session).get(order.id)
+        with reading.connect() as connection:
+            read = OrderQueries(connection).get(order.id)
         event.remove(reading, "before_cursor_execute", add_a_line_meanwhile)
 
         assert added
@@ -369,7 +369,7 @@ def test_reads_load_any_number_of_aggregates_in_one_statement_per_table(tables: 
 
 def test_the_read_side_nests_children_in_one_statement_per_table(tables: Session) -> None:
     OrderRepository(tables).add_many([an_order(f"customer {n:02}", lines=10) for n in range(50)])
-    queries = OrderQueries(tables)
+    queries = OrderQueries(tables.connection())
 
     with statements_sent(tables) as sent:
         page = queries.page(PageRequest(limit=50, with_total=True), sort=Sort(OrderField.CUSTOMER))

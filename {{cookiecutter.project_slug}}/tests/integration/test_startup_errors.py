@@ -6,6 +6,7 @@ from sqlalchemy import URL
 from {{ cookiecutter.package_name }}.__main__ import (
     main,
 )
+from tests.conftest import on_a_direct_connection
 
 PREFIX = "{{ cookiecutter.__env_prefix }}"
 
@@ -13,6 +14,7 @@ PREFIX = "{{ cookiecutter.__env_prefix }}"
 pytestmark = pytest.mark.usefixtures("restored_logging")
 
 
+@on_a_direct_connection("PgBouncer answers a missing database with an error of its own")
 def test_a_missing_database_is_named(
     server_url: URL, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -1,6 +1,10 @@
 import pytest
 from pydantic import ValidationError
 
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database import (
+    read_database_urls,
+)
+
 from {{ cookiecutter.package_name }}.settings import Environment, Settings
 
 
@@ -73,3 +77,25 @@ def test_the_database_password_is_not_printed() -> None:
     settings = Settings(database={"url": "postgresql://app:s3cret@db.internal/app"})
 
     assert "s3cret" not in repr(settings)
+
+
+def test_serve_runs_a_worker_per_cpu_in_production_and_one_elsewhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 6)
+    production = Settings(environment=Environment.PRODUCTION, database={"url": "postgresql://x/y"})
+
+    assert production.serving_workers() == 6
+    assert Settings().serving_workers() == 1
+    assert Settings(http={"workers": 3}).serving_workers() == 3
+
+
+def test_replica_urls_are_read_from_one_comma_separated_setting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    replicas = "postgresql://replica-1/app, postgresql://replica-2/app"
+    monkeypatch.setenv("READ_DATABASE_URL", replicas)
+
+    urls = read_database_urls(Settings())
+
+    assert [url.host for url in urls] == ["replica-1", "replica-2"]

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database import (
     database_url,
+    prepared_statement_args,
     with_driver,
 )
 from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.orm import (
@@ -45,7 +46,10 @@ async def run_migrations_online() -> None:
         poolclass=pool.NullPool,
         # A server that is down or never answers fails the command within the service's
         # connect timeout. No command or statement timeout: a migration may run for long.
-        connect_args={"timeout": settings.database.connect_timeout},
+        connect_args={
+            "timeout": settings.database.connect_timeout,
+            **prepared_statement_args(settings.database),
+        },
     )
     async with engine.connect() as connection:
         await connection.run_sync(run_migrations)

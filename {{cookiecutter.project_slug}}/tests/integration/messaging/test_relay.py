@@ -52,6 +52,7 @@ from {{ cookiecutter.package_name }}.settings import (
     BrokerSettings,
     OutboxSettings,
 )
+from tests.conftest import on_a_direct_connection
 
 CommitEvents = Callable[..., Awaitable[list[DomainEvent]]]
 Published = Callable[[], Awaitable[list[RawStreamMsg]]]
@@ -465,6 +466,7 @@ async def test_the_running_relay_prunes_all_that_is_due_not_one_batch_per_interv
             await running
 
 
+@on_a_direct_connection("LISTEN needs a connection of its own; through the pooler the relay polls")
 async def test_a_commit_wakes_the_running_relay_long_before_its_next_poll(
     relay: BuildRelay,
     commit_events: CommitEvents,

@@ -30,6 +30,7 @@ from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.messaging.outb
 from {{ cookiecutter.package_name }}.settings import (
     BrokerSettings,
 )
+from tests.conftest import TEST_DATABASE_SETTINGS
 
 CommitEvents = Callable[..., Awaitable[list[DomainEvent]]]
 
@@ -52,6 +53,7 @@ def start_relay(
         f"{PREFIX}ENVIRONMENT": "test",
         f"{PREFIX}LOG_LEVEL": "WARNING",
         f"{PREFIX}DATABASE__URL": database_url.render_as_string(hide_password=False),
+        f"{PREFIX}DATABASE__TRANSACTION_POOLING": str(TEST_DATABASE_SETTINGS.transaction_pooling),
         f"{PREFIX}BROKER__URL": broker_url,
         f"{PREFIX}BROKER__SUBJECT_PREFIX": broker_settings.subject_prefix,
         # Small claims, so a kill lands in the middle of the work, and a short lease, so the

@@ -12,6 +12,7 @@ from {{ cookiecutter.__package_name }}.shared_kernel.infrastructure.database imp
 from {{ cookiecutter.__package_name }}.__main__ import (
     main,
 )
+from tests.conftest import TEST_DATABASE_SETTINGS
 
 
 @pytest.fixture
@@ -21,6 +22,8 @@ def cli_database(
     """The command line's settings point at the test database; its rows are removed after."""
     url = database_url.render_as_string(hide_password=False)
     monkeypatch.setenv("{{ cookiecutter.__package_name.upper() }}_DATABASE__URL", url)
+    pooling = str(TEST_DATABASE_SETTINGS.transaction_pooling)
+    monkeypatch.setenv("{{ cookiecutter.__package_name.upper() }}_DATABASE__TRANSACTION_POOLING", pooling)
     return committed_database
 
 

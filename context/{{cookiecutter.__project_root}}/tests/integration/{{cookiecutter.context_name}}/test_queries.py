@@ -1,11 +1,13 @@
-"""The read side on real PostgreSQL: short-lived read-only sessions, a separate read engine."""
+"""The read side on real PostgreSQL: read-only connections of its own, replicas taken in turn,
+a request that wrote reading the primary."""
 
 from collections.abc import AsyncIterator
+from contextlib import ExitStack
 
 import pytest
-from sqlalchemy import URL, text
+from sqlalchemy import URL, TextClause, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from {{ cookiecutter.__package_name }}.shared_kernel.application.unit_of_work import (
     transactional,
@@ -14,7 +16,6 @@ from {{ cookiecutter.__package_name }}.shared_kernel.infrastructure.database imp
     Database,
     SyncDatabase,
     create_engine_from_settings,
-    with_driver,
 )
 from {{ cookiecutter.__package_name }}.shared_kernel.infrastructure.session_scope import (
     SessionScopeError,
@@ -43,10 +44,7 @@ from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.
 from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.infrastructure.unit_of_work import (
     SqlAlchemy{{ cookiecutter.__context_class }}UnitOfWork,
 )
-from {{ cookiecutter.__package_name }}.settings import (
-    DatabaseSettings,
-)
-from tests.conftest import migrated_database
+from tests.conftest import TEST_DATABASE_SETTINGS, migrated_database
 
 run = AsyncUseCaseRunner(SqlAlchemy{{ cookiecutter.__context_class }}UnitOfWork)
 read = AsyncQueryRunner(Sql{{ cookiecutter.__aggregate_class }}Queries)
@@ -74,15 +72,17 @@ async def test_a_query_sees_committed_rows_not_the_write_session_s_stale_copy(
 
 
 @pytest.mark.parametrize("primary", [False, True])
-async def test_a_write_on_a_read_session_fails(replica: Database, primary: bool) -> None:
-    async with replica.scope(), current_scope().read_session(primary=primary) as session:
+async def test_a_write_on_a_read_connection_fails(replicas: Database, primary: bool) -> None:
+    async with replicas.scope(), current_scope().read_connection(primary=primary) as connection:
         with pytest.raises(DBAPIError, match="read-only transaction"):
-            await session.execute(text("DELETE FROM {{ cookiecutter.aggregate_plural }}"))
+            await connection.execute(text("DELETE FROM {{ cookiecutter.aggregate_plural }}"))
 
-    assert await titles_read(replica) == ["on the replica"]
+    assert await titles_read(replicas) in (["on replica 1"], ["on replica 2"])
 
 
-def test_a_read_session_inside_a_write_transaction_is_refused(sync_database: SyncDatabase) -> None:
+def test_a_read_connection_inside_a_write_transaction_is_refused(
+    sync_database: SyncDatabase,
+) -> None:
     writes = SyncRunner(SqlAlchemy{{ cookiecutter.__context_class }}UnitOfWork, sync_database.sessions)
 
     class ReadsInsideAWrite:
@@ -91,45 +91,70 @@ def test_a_read_session_inside_a_write_transaction_is_refused(sync_database: Syn
 
         @transactional
         def __call__(self) -> None:
-            with sync_database.read_session():
+            with sync_database.read_connection():
                 pass
 
     with pytest.raises(SessionScopeError, match="inside a write transaction"):
         writes(ReadsInsideAWrite)
 
 
-@pytest.fixture
-async def replica(server_url: URL) -> AsyncIterator[Database]:
-    """A primary and a read engine on two databases, so a query shows which one it read."""
-    with migrated_database(server_url) as primary_url, migrated_database(server_url) as read_url:
-        primary = create_async_engine(with_driver(primary_url, "asyncpg"))
-        read_engine = create_engine_from_settings(read_url, DatabaseSettings(), read_only=True)
-        seeding = create_async_engine(with_driver(read_url, "asyncpg"))
-        async with seeding.begin() as connection:
-            await connection.execute(
-                text(
-                    "INSERT INTO {{ cookiecutter.aggregate_plural }} (id, version, title, description, status, created_at, "
-                    "updated_at) VALUES (gen_random_uuid(), 1, 'on the replica', '', 'open', now(), now())"
-                )
-            )
-        await seeding.dispose()
-        primary_read_engine = create_engine_from_settings(
-            primary_url, DatabaseSettings(), read_only=True
+def insert_one(title: str) -> TextClause:
+    return text(
+        "INSERT INTO {{ cookiecutter.aggregate_plural }} (id, version, title, description, status, created_at, "
+        f"updated_at) VALUES (gen_random_uuid(), 1, '{title}', '', 'open', now(), now())"
+    )
+
+
+@pytest.fixture(scope="module")
+async def replicas(server_url: URL) -> AsyncIterator[Database]:
+    """A primary and two replicas, three databases, so a query shows which one it read."""
+    with ExitStack() as databases:
+        primary_url, *replica_urls = (
+            databases.enter_context(migrated_database(server_url)) for _ in range(3)
         )
-        yield Database(primary, read_engine=read_engine, primary_read_engine=primary_read_engine)
-        await primary_read_engine.dispose()
-        await primary.dispose()
-        await read_engine.dispose()
+        for number, replica_url in enumerate(replica_urls, start=1):
+            seeding = create_engine_from_settings(replica_url, TEST_DATABASE_SETTINGS)
+            async with seeding.begin() as connection:
+                await connection.execute(insert_one(f"on replica {number}"))
+            await seeding.dispose()
+
+        def read_engine(url: URL) -> AsyncEngine:
+            return create_engine_from_settings(url, TEST_DATABASE_SETTINGS, read_only=True)
+
+        database = Database(
+            create_engine_from_settings(primary_url, TEST_DATABASE_SETTINGS),
+            replicas=[read_engine(url) for url in replica_urls],
+            primary_read_engine=read_engine(primary_url),
+        )
+        yield database
+        await database.dispose()
 
 
-async def test_queries_read_the_read_engine_and_writes_go_to_the_primary(replica: Database) -> None:
-    async with replica.scope():
+async def test_queries_read_the_replicas_in_turn_and_writes_go_to_the_primary(
+    replicas: Database,
+) -> None:
+    async with replicas.scope():
         command = Create{{ cookiecutter.__aggregate_class }}(title="on the primary")
         created = await run(Create{{ cookiecutter.__aggregate_class }}Handler, command)
         current = await read_current(Get{{ cookiecutter.__aggregate_class }}Handler, created.id)
 
-    assert await titles_read(replica) == ["on the replica"]
+    read_in_turn = [await titles_read(replicas) for _ in range(4)]
+    assert sorted(read_in_turn) == [["on replica 1"]] * 2 + [["on replica 2"]] * 2
+    assert read_in_turn[0] != read_in_turn[1]
     assert current.title == "on the primary"
-    async with replica.engine.connect() as primary:
-        title = await primary.scalar(text("SELECT title FROM {{ cookiecutter.aggregate_plural }}"))
-    assert title == "on the primary"
+    async with replicas.engine.connect() as primary:
+        titles = await primary.scalars(text("SELECT title FROM {{ cookiecutter.aggregate_plural }}"))
+    assert "on the primary" in titles.all()
+
+
+async def test_a_scope_that_ran_a_use_case_reads_its_own_writes_on_the_primary(
+    replicas: Database,
+) -> None:
+    async with replicas.scope():
+        before = await read(List{{ cookiecutter.__aggregates_class }}Handler, EVERYTHING)
+        command = Create{{ cookiecutter.__aggregate_class }}(title="read back at once")
+        await run(Create{{ cookiecutter.__aggregate_class }}Handler, command)
+        after = await read(List{{ cookiecutter.__aggregates_class }}Handler, EVERYTHING)
+
+    assert [item.title for item in before.items] in (["on replica 1"], ["on replica 2"])
+    assert "read back at once" in [item.title for item in after.items]

@@ -46,6 +46,7 @@ from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.
 from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.infrastructure.unit_of_work import (
     SqlAlchemy{{ cookiecutter.__context_class }}UnitOfWork,
 )
+from tests.conftest import on_a_direct_connection
 
 run = AsyncUseCaseRunner(SqlAlchemy{{ cookiecutter.__context_class }}UnitOfWork)
 
@@ -199,6 +200,9 @@ async def test_a_read_only_transaction_refuses_writes(database: Database) -> Non
     assert await stored_titles(database) == []
 
 
+@on_a_direct_connection(
+    "behind the pooler a cancelled statement runs on until the role's statement_timeout"
+)
 async def test_a_cancelled_use_case_is_rolled_back_and_its_connection_returned(
     committed_database: Database,
 ) -> None:

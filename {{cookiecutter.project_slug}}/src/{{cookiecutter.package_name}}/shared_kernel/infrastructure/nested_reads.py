@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, get_args, get_type_hints
 
-from sqlalchemy import ColumnElement, Label, select
-from sqlalchemy.orm import Mapper, RelationshipProperty, Session
+from sqlalchemy import ColumnElement, Connection, Label, select
+from sqlalchemy.orm import Mapper, RelationshipProperty
 
 from .owned_children import belonging_to, owned
 
@@ -36,7 +36,9 @@ class Nested:
         child_link = tuple(remote.label(f"_parent_{index}") for index, (_, remote) in pairs)
         return cls(field, relationship, shape, parent_link, child_link)
 
-    def read(self, session: Session, parents: Sequence[Row]) -> dict[tuple[Any, ...], list[Any]]:
+    def read(
+        self, connection: Connection, parents: Sequence[Row]
+    ) -> dict[tuple[Any, ...], list[Any]]:
         """The child DTOs of `parents`, by the values of the parent's link columns."""
         links = {_values(parent, self.parent_link) for parent in parents}
         if not links:
@@ -47,9 +49,9 @@ class Nested:
             .where(belonging_to(self.relationship, sorted(links)))
             .order_by(*order)
         )
-        rows = session.execute(query).mappings().all()
+        rows = connection.execute(query).mappings().all()
         grouped: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
-        for row, child in zip(rows, self.shape.read(session, rows), strict=True):
+        for row, child in zip(rows, self.shape.read(connection, rows), strict=True):
             grouped[_values(row, self.child_link)].append(child)
         return grouped
 
@@ -82,11 +84,11 @@ class DTOShape:
         links = [label for level in nested for label in level.parent_link]
         return cls(dto, columns, nested, [*columns, *links])
 
-    def read(self, session: Session, rows: Sequence[Row]) -> list[Any]:
+    def read(self, connection: Connection, rows: Sequence[Row]) -> list[Any]:
         """The DTOs of `rows` (selected with `selection`), children read and attached."""
         values = [{label.name: row[label.name] for label in self.columns} for row in rows]
         for nested in self.nested:
-            children = nested.read(session, rows)
+            children = nested.read(connection, rows)
             for row, item in zip(rows, values, strict=True):
                 item[nested.field] = tuple(children.get(_values(row, nested.parent_link), ()))
         return [self.dto(**item) for item in values]

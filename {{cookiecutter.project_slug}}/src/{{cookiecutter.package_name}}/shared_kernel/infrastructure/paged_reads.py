@@ -5,7 +5,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Hashable, Mapping
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, inspect, select, tuple_
+from sqlalchemy import ColumnElement, Connection, Select, func, inspect, select, tuple_
 from sqlalchemy.orm import Session
 
 from ..domain.pagination import Page, PageRequest, Sort
@@ -30,8 +30,8 @@ class PagedReads(ABC, Generic[Item]):
         cls._key_columns = list(mapper.primary_key)
         cls._keys = [mapper.get_property_by_column(column).key for column in mapper.primary_key]
 
-    def __init__(self, session: Session) -> None:
-        self._session = session
+    def __init__(self, reader: Session | Connection) -> None:
+        self._reader = reader
 
     def _key_is(self, key: Hashable) -> ColumnElement[bool]:
         if len(self._key_columns) == 1:
@@ -41,7 +41,7 @@ class PagedReads(ABC, Generic[Item]):
     def count(self, spec: Specification[Any] | None = None) -> int:
         where = query_building.criteria(spec, self.columns)
         query = select(func.count()).select_from(self.model).where(*where)
-        return int(self._session.scalar(query) or 0)
+        return int(self._reader.scalar(query) or 0)
 
     def page(
         self,

@@ -52,10 +52,11 @@ class BaseRepository(PagedReads[E], Generic[Model, E]):
 
     def __init__(self, session: Session) -> None:
         super().__init__(session)
+        self._session = session
         self._events = []
 
     def bind(self, session: Session) -> None:
-        self._session = session
+        self._session = self._reader = session
 
     def pull_events(self) -> list[DomainEvent]:
         """The events of the aggregates written since the last pull, in the order written."""

@@ -4,17 +4,18 @@ The session is opened on first use, so a request that never touches the database
 connection from the pool, and it is always closed when the scope ends. Closing rolls back
 whatever was not committed: the scope itself never commits.
 
-Queries of the read side do not use that session: each opens a short-lived read-only session
-of its own (`read_session`), so it never sees the write session's identity map, and child
-tasks may run queries concurrently.
+Queries of the read side do not use that session: each takes a read-only connection of its
+own (`read_connection`), so it never sees the write session's identity map, and child tasks
+may run queries concurrently. Once the scope's session has been opened (a use case ran), every
+read goes to the primary: a replica may not have the scope's own writes yet.
 """
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from ..application.unit_of_work import write_transaction_open
 
@@ -31,17 +32,17 @@ def refuse_inside_write_transaction() -> None:
         )
 
 
+ReadConnections = Callable[..., AbstractAsyncContextManager[AsyncConnection]]
+
+
 class SessionScope:
     def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        read_sessions: async_sessionmaker[AsyncSession],
-        primary_read_sessions: async_sessionmaker[AsyncSession],
+        self, sessions: async_sessionmaker[AsyncSession], read_connections: ReadConnections
     ) -> None:
         self._sessions = sessions
-        self._read_sessions = read_sessions
-        self._primary_read_sessions = primary_read_sessions
+        self._read_connections = read_connections
         self._session: AsyncSession | None = None
+        self._wrote = False
         self._owner = asyncio.current_task()
 
     @property
@@ -55,18 +56,16 @@ class SessionScope:
             )
         if self._session is None:
             self._session = self._sessions()
+            self._wrote = True
         return self._session
 
-    @asynccontextmanager
-    async def read_session(self, *, primary: bool = False) -> AsyncIterator[AsyncSession]:
-        """A new read-only session, closed on exit: on the read engine (a replica), or on the
-        primary for reads that must be current."""
+    def read_connection(
+        self, *, primary: bool = False
+    ) -> AbstractAsyncContextManager[AsyncConnection]:
+        """A read-only connection, returned on exit: a replica's, or the primary's for reads
+        that must be current and for every read after the scope's first use case."""
         refuse_inside_write_transaction()
-        session = (self._primary_read_sessions if primary else self._read_sessions)()
-        try:
-            yield session
-        finally:
-            await session.close()
+        return self._read_connections(primary=primary or self._wrote)
 
     async def close(self) -> None:
         if self._session is not None:
@@ -79,11 +78,9 @@ _current_scope: ContextVar[SessionScope | None] = ContextVar("session_scope", de
 
 @asynccontextmanager
 async def session_scope(
-    sessions: async_sessionmaker[AsyncSession],
-    read_sessions: async_sessionmaker[AsyncSession],
-    primary_read_sessions: async_sessionmaker[AsyncSession],
+    sessions: async_sessionmaker[AsyncSession], read_connections: ReadConnections
 ) -> AsyncIterator[SessionScope]:
-    scope = SessionScope(sessions, read_sessions, primary_read_sessions)
+    scope = SessionScope(sessions, read_connections)
     token = _current_scope.set(scope)
     try:
         yield scope

@@ -5,6 +5,7 @@ from contextlib import AbstractContextManager
 from datetime import timedelta
 from typing import Generic, ParamSpec, TypeVar
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from ..application.idempotency import IdempotentRequest, run_once
@@ -14,6 +15,7 @@ from .session_scope import current_scope, current_session
 from .unit_of_work import SqlAlchemyUnitOfWork
 
 Port = TypeVar("Port")
+Bind = TypeVar("Bind")
 UoW = TypeVar("UoW", bound=SqlAlchemyUnitOfWork)
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -55,20 +57,31 @@ class AsyncUseCaseRunner(Generic[Port]):
                 session.rollback()
 
 
-class AsyncQueryRunner(AsyncUseCaseRunner[Port]):
-    """The read side: each query runs on a short-lived read-only session of its own, on the
-    read engine, or on the primary (`primary=True`) for reads that must be current."""
+class AsyncQueryRunner(Generic[Port]):
+    """The read side: each query runs on a read-only connection of its own (Core statements,
+    no session), a replica's, or the primary's (`primary=True`) for reads that must be current.
+    The query runs whole inside one `run_sync` call, as a use case does."""
 
-    def __init__(self, port: Callable[[Session], Port], *, primary: bool = False) -> None:
-        super().__init__(port)
+    def __init__(self, port: Callable[[Connection], Port], *, primary: bool = False) -> None:
+        self._port = port
         self._primary = primary
 
     async def __call__(
         self, handler: Callable[[Port], Callable[P, R]], /, *args: P.args, **kwargs: P.kwargs
     ) -> R:
         with translate_outages():
-            async with current_scope().read_session(primary=self._primary) as session:
-                return await session.run_sync(self.run, handler, *args, **kwargs)
+            async with current_scope().read_connection(primary=self._primary) as connection:
+                return await connection.run_sync(self.run, handler, *args, **kwargs)
+
+    def run(
+        self,
+        connection: Connection,
+        handler: Callable[[Port], Callable[P, R]],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> R:
+        return handler(self._port(connection))(*args, **kwargs)
 
 
 class AsyncIdempotentRunner(AsyncUseCaseRunner[UoW]):
@@ -104,19 +117,20 @@ class AsyncIdempotentRunner(AsyncUseCaseRunner[UoW]):
         return await self(at_most_once)
 
 
-class SyncRunner(Generic[Port]):
-    """The same handlers on a synchronous engine (psycopg), each in a session of its own."""
+class SyncRunner(Generic[Bind, Port]):
+    """The same handlers on a synchronous engine (psycopg), each in a session (use cases) or
+    on a connection (queries) of its own."""
 
     def __init__(
         self,
-        port: Callable[[Session], Port],
-        sessions: Callable[[], AbstractContextManager[Session]],
+        port: Callable[[Bind], Port],
+        binds: Callable[[], AbstractContextManager[Bind]],
     ) -> None:
         self._port = port
-        self._sessions = sessions
+        self._binds = binds
 
     def __call__(
         self, handler: Callable[[Port], Callable[P, R]], /, *args: P.args, **kwargs: P.kwargs
     ) -> R:
-        with self._sessions() as session:
-            return handler(self._port(session))(*args, **kwargs)
+        with self._binds() as bind:
+            return handler(self._port(bind))(*args, **kwargs)

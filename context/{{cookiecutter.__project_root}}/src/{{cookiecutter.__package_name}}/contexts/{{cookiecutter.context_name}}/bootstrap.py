@@ -41,7 +41,7 @@ def add_commands(
     def runners() -> Runners:
         connected = database()
         run = SyncRunner(SqlAlchemy{{ cookiecutter.__context_class }}UnitOfWork, connected.sessions)
-        read = SyncRunner(Sql{{ cookiecutter.__aggregate_class }}Queries, connected.read_session)
+        read = SyncRunner(Sql{{ cookiecutter.__aggregate_class }}Queries, connected.read_connection)
         return run, read
 
     add_{{ cookiecutter.aggregate_plural }}_commands(add_parser, runners)
