@@ -32,6 +32,7 @@ PATH_LIKE = re.compile(r"^(src|tests|docs)/|/$|\.(py|toml|ini|yaml|yml|md|json)$
 LIBRARY_SYMBOLS = {
     "AsyncSession",
     "BaseHTTPMiddleware",
+    "Connection",
     "HTTPException",
     "LookupError",
     "Protocol",

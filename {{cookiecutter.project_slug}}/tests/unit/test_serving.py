@@ -1,12 +1,19 @@
-"""Before the server serves, a stop signal ends the process by unwinding, exit handlers included."""
+"""Before the server serves, a stop signal ends the process by unwinding, exit handlers included;
+the socket it serves on sends each response at once."""
 
+import asyncio
 import signal
+import socket
 
 import pytest
 
 from {{ cookiecutter.package_name }}.serving import (
     ExitStatus,
+    listen,
     stopped_by_signals,
+)
+from {{ cookiecutter.package_name }}.settings import (
+    HttpSettings,
 )
 
 
@@ -52,3 +59,23 @@ def test_a_failure_stops_the_server_as_sigterm_does_and_exits_1() -> None:
 
     assert received == [signal.SIGTERM]
     assert status.code == 1
+
+
+async def test_connections_accepted_on_the_served_socket_send_without_delay() -> None:
+    # Nagle's algorithm would hold a response's body until the client acknowledged its
+    # headers: about 40 ms a request.
+    listening = listen(HttpSettings.model_construct(host="127.0.0.1", port=0))
+    no_delay: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    async def accepted(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connection = writer.get_extra_info("socket")
+        no_delay.set_result(connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+        writer.close()
+
+    server = await asyncio.start_server(accepted, sock=listening)
+    _, client = await asyncio.open_connection(*listening.getsockname()[:2])
+
+    assert await no_delay
+    client.close()
+    server.close()
+    await server.wait_closed()
