@@ -181,18 +181,15 @@ def supervise(workers: int, work: Callable[[], int]) -> int:
     alive: set[int] = set()
     stopping = False
 
-    def stop_all(signum: int) -> None:
+    def stop_all(signum: int, frame: FrameType | None = None) -> None:
         nonlocal stopping
         stopping = True
         for pid in alive:
             with suppress(ProcessLookupError):
                 os.kill(pid, signum)
 
-    def stop(signum: int, frame: FrameType | None) -> None:
-        stop_all(signum)
-
     status = 0
-    with _handled_by(stop):
+    with _handled_by(stop_all):
         for _ in range(workers):
             if (pid := os.fork()) == 0:
                 _run_worker(work)

@@ -7,7 +7,6 @@ from contextlib import ExitStack
 import pytest
 from sqlalchemy import URL, TextClause, text
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from {{ cookiecutter.__package_name }}.shared_kernel.application.unit_of_work import (
     transactional,
@@ -45,6 +44,7 @@ from {{ cookiecutter.__package_name }}.contexts.{{ cookiecutter.context_name }}.
     SqlAlchemy{{ cookiecutter.__context_class }}UnitOfWork,
 )
 from tests.conftest import TEST_DATABASE_SETTINGS, migrated_database
+from tests.unreachable import settings_for
 
 run = AsyncUseCaseRunner(SqlAlchemy{{ cookiecutter.__context_class }}UnitOfWork)
 read = AsyncQueryRunner(Sql{{ cookiecutter.__aggregate_class }}Queries)
@@ -117,15 +117,9 @@ async def replicas(server_url: URL) -> AsyncIterator[Database]:
             async with seeding.begin() as connection:
                 await connection.execute(insert_one(f"on replica {number}"))
             await seeding.dispose()
-
-        def read_engine(url: URL) -> AsyncEngine:
-            return create_engine_from_settings(url, TEST_DATABASE_SETTINGS, read_only=True)
-
-        database = Database(
-            create_engine_from_settings(primary_url, TEST_DATABASE_SETTINGS),
-            replicas=[read_engine(url) for url in replica_urls],
-            primary_read_engine=read_engine(primary_url),
-        )
+        replicas = ",".join(url.render_as_string(hide_password=False) for url in replica_urls)
+        settings = settings_for(primary_url, read_urls=replicas)
+        database = Database.from_settings(settings, primary_url)
         yield database
         await database.dispose()
 

@@ -13,9 +13,11 @@ from ..domain.specification import Specification
 from . import query_building
 
 Item = TypeVar("Item")
+# What statements run on: a repository's session, or a query's connection.
+Reader = TypeVar("Reader", Session, Connection)
 
 
-class PagedReads(ABC, Generic[Item]):
+class PagedReads(ABC, Generic[Item, Reader]):
     model: ClassVar[type[Any]]
     # Field enum member -> column: the only columns clients may filter and sort by.
     columns: ClassVar[Mapping[Any, ColumnElement[Any]]] = {}
@@ -30,8 +32,8 @@ class PagedReads(ABC, Generic[Item]):
         cls._key_columns = list(mapper.primary_key)
         cls._keys = [mapper.get_property_by_column(column).key for column in mapper.primary_key]
 
-    def __init__(self, reader: Session | Connection) -> None:
-        self._reader = reader
+    def __init__(self, reader: Reader) -> None:
+        self._reader: Reader = reader
 
     def _key_is(self, key: Hashable) -> ColumnElement[bool]:
         if len(self._key_columns) == 1:

@@ -20,7 +20,7 @@ Model = TypeVar("Model")
 DTO = TypeVar("DTO")
 
 
-class BaseQueries(PagedReads[DTO], Generic[Model, DTO]):
+class BaseQueries(PagedReads[DTO, Connection], Generic[Model, DTO]):
     dto: ClassVar[type[Any]]
     entity_name: ClassVar[str]
     _shape: ClassVar[DTOShape]
@@ -46,7 +46,6 @@ class BaseQueries(PagedReads[DTO], Generic[Model, DTO]):
 
     def __init__(self, connection: Connection) -> None:
         super().__init__(connection)
-        self._connection = connection
         if self._shape.nested and not connection.in_transaction():
             # One snapshot for the roots and their children: on the read engines, which
             # autocommit, each statement would see what committed between them.
@@ -68,5 +67,5 @@ class BaseQueries(PagedReads[DTO], Generic[Model, DTO]):
         return self._rows(query, {})
 
     def _rows(self, query: Select[Any], parameters: dict[str, Any]) -> list[DTO]:
-        rows = self._connection.execute(query, parameters).mappings().all()
-        return self._shape.read(self._connection, rows)
+        rows = self._reader.execute(query, parameters).mappings().all()
+        return self._shape.read(self._reader, rows)

@@ -34,7 +34,7 @@ Key = Hashable
 LOCK_NOT_AVAILABLE = "55P03"
 
 
-class BaseRepository(PagedReads[E], Generic[Model, E]):
+class BaseRepository(PagedReads[E, Session], Generic[Model, E]):
     entity_name: ClassVar[str]
     _loading: ClassVar[list[Any]]
     _events: list[DomainEvent]
@@ -52,11 +52,14 @@ class BaseRepository(PagedReads[E], Generic[Model, E]):
 
     def __init__(self, session: Session) -> None:
         super().__init__(session)
-        self._session = session
         self._events = []
 
+    @property
+    def _session(self) -> Session:
+        return self._reader
+
     def bind(self, session: Session) -> None:
-        self._session = self._reader = session
+        self._reader = session
 
     def pull_events(self) -> list[DomainEvent]:
         """The events of the aggregates written since the last pull, in the order written."""

@@ -42,7 +42,6 @@ class SessionScope:
         self._sessions = sessions
         self._read_connections = read_connections
         self._session: AsyncSession | None = None
-        self._wrote = False
         self._owner = asyncio.current_task()
 
     @property
@@ -56,7 +55,6 @@ class SessionScope:
             )
         if self._session is None:
             self._session = self._sessions()
-            self._wrote = True
         return self._session
 
     def read_connection(
@@ -65,7 +63,7 @@ class SessionScope:
         """A read-only connection, returned on exit: a replica's, or the primary's for reads
         that must be current and for every read after the scope's first use case."""
         refuse_inside_write_transaction()
-        return self._read_connections(primary=primary or self._wrote)
+        return self._read_connections(primary=primary or self._session is not None)
 
     async def close(self) -> None:
         if self._session is not None:
