@@ -100,3 +100,36 @@ async def test_once_a_statement_gets_no_answer_the_pooled_connections_wait_no_lo
     assert first >= 0.5  # the command timeout: the server may just be slow
     # The pool was renewed: each pooled connection is dropped, not waited on again.
     assert all(wait < 0.5 for wait in later), waits
+
+
+async def test_requests_waiting_for_a_pooled_connection_get_it_in_turn_or_503_at_the_timeout(
+    database_url: URL,
+) -> None:
+    db = Database.from_settings(
+        settings_for(database_url, pool_size=1, max_overflow=0, pool_timeout=0.2), database_url
+    )
+    served: list[int] = []
+
+    async def query(number: int) -> None:
+        async with db.scope():
+            await AsyncQueryRunner(lambda connection: connection)(statement("SELECT 1"))
+        served.append(number)
+
+    try:
+        async with db.engine.connect():  # the primary's only connection, held
+            await asyncio.gather(*(query(number) for number in range(3)))  # on the read pool
+            started = time.monotonic()
+            with pytest.raises(ServiceUnavailableError):
+                await run_in_scope(db, AsyncUseCaseRunner(lambda session: session))
+            waited = time.monotonic() - started
+        await run_in_scope(db, AsyncUseCaseRunner(lambda session: session))  # free again
+    finally:
+        await db.dispose()
+
+    assert served == [0, 1, 2]
+    assert 0.2 <= waited < 0.7
+
+
+async def run_in_scope(db: Database, runner: AsyncUseCaseRunner[Session]) -> None:
+    async with db.scope():
+        await runner(statement("SELECT 1"))

@@ -19,6 +19,7 @@ from sqlalchemy.orm import sessionmaker
 
 from ...settings import DatabaseSettings, Environment, Settings
 from .embedded_postgres import default_data_dir, start_embedded_postgres
+from .first_come_pool import FirstComePool
 from .messaging.outbox import outbox_backlog
 from .pool_renewal import renew_pool_when_unanswered
 from .session_scope import SessionScope, refuse_inside_write_transaction, session_scope
@@ -129,6 +130,7 @@ def create_engine_from_settings(
     engine = create_async_engine(
         with_driver(url, "asyncpg"),
         connect_args=asyncpg_connect_args(settings, read_only),
+        poolclass=FirstComePool,
         **_engine_options(settings, read_only),
     )
     renew_pool_when_unanswered(engine)

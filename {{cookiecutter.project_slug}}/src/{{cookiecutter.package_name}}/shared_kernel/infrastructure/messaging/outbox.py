@@ -73,6 +73,9 @@ class OutboxDeadLetter(_StoredEvent, Base):
     failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
+_OUTBOX_TABLE = OutboxMessage.metadata.tables[OutboxMessage.__tablename__]
+
+
 def append_to_outbox(session: Session, events: Sequence[DomainEvent]) -> None:
     """Write `events` in the session's transaction, in one multi-row INSERT."""
     if not events:
@@ -91,7 +94,9 @@ def append_to_outbox(session: Session, events: Sequence[DomainEvent]) -> None:
         }
         for event in events
     ]
-    session.execute(insert(OutboxMessage), rows)
+    # Into the table, not the mapped class: no model is made of these rows, and the ORM's bulk
+    # path around the same statement cost a tenth of a POST's CPU.
+    session.execute(insert(_OUTBOX_TABLE), rows)
 
 
 @dataclass(frozen=True, slots=True)
