@@ -17,7 +17,7 @@ def entry(name: str) -> ConnectionPoolEntry:
     return cast(ConnectionPoolEntry, name)
 
 
-def waiting(queue: FirstComeQueue, timeout: float = 5.0) -> "asyncio.Task[ConnectionPoolEntry]":
+def waiting(queue: FirstComeQueue, timeout: float = 5.0) -> asyncio.Task[ConnectionPoolEntry]:
     """A request taking a connection as the pool does: inside a greenlet."""
     return asyncio.ensure_future(greenlet_spawn(queue.get, True, timeout))
 
