@@ -81,18 +81,14 @@ async def test_once_a_statement_gets_no_answer_the_pooled_connections_wait_no_lo
     async with freezing_relay(database_url) as (url, frozen):
         db = Database.from_settings(settings_for(url, **timeouts), url)
         runner = AsyncUseCaseRunner(lambda session: session)
-
-        async def select() -> None:
-            async with db.scope():
-                await runner(statement("SELECT 1"))
-
-        await asyncio.gather(select(), select(), select())  # three connections in the pool
+        # Three connections in the pool.
+        await asyncio.gather(*(select_one(db, runner) for _ in range(3)))
         frozen.set()
         waits = []
         for _ in range(3):
             started = time.monotonic()
             with pytest.raises(ServiceUnavailableError):
-                await select()
+                await select_one(db, runner)
             waits.append(time.monotonic() - started)
     await db.dispose()
 
@@ -108,11 +104,12 @@ async def test_requests_waiting_for_a_pooled_connection_get_it_in_turn_or_503_at
     db = Database.from_settings(
         settings_for(database_url, pool_size=1, max_overflow=0, pool_timeout=0.2), database_url
     )
+    reader = AsyncQueryRunner(lambda connection: connection)
+    writer = AsyncUseCaseRunner(lambda session: session)
     served: list[int] = []
 
     async def query(number: int) -> None:
-        async with db.scope():
-            await AsyncQueryRunner(lambda connection: connection)(statement("SELECT 1"))
+        await select_one(db, reader)
         served.append(number)
 
     try:
@@ -120,9 +117,9 @@ async def test_requests_waiting_for_a_pooled_connection_get_it_in_turn_or_503_at
             await asyncio.gather(*(query(number) for number in range(3)))  # on the read pool
             started = time.monotonic()
             with pytest.raises(ServiceUnavailableError):
-                await run_in_scope(db, AsyncUseCaseRunner(lambda session: session))
+                await select_one(db, writer)
             waited = time.monotonic() - started
-        await run_in_scope(db, AsyncUseCaseRunner(lambda session: session))  # free again
+        await select_one(db, writer)  # free again
     finally:
         await db.dispose()
 
@@ -130,6 +127,8 @@ async def test_requests_waiting_for_a_pooled_connection_get_it_in_turn_or_503_at
     assert 0.2 <= waited < 0.7
 
 
-async def run_in_scope(db: Database, runner: AsyncUseCaseRunner[Session]) -> None:
+async def select_one(
+    db: Database, runner: AsyncUseCaseRunner[Session] | AsyncQueryRunner[Connection]
+) -> None:
     async with db.scope():
         await runner(statement("SELECT 1"))
