@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/http_throughput.py [--rounds N] [--duration S] [--json]
                                                    [--workers N] [--template PATH]
                                                    [--database-url URL] [--raw-writes-outbox]
+                                                   [--raw-through-sqlalchemy]
 
 Bakes the default project from the committed template (`git archive HEAD`; `--template PATH`
 bakes that folder instead, such as the working tree), installs it in a virtualenv of its own
@@ -16,7 +17,10 @@ wrk loads one app at a time, service then raw app, for `--rounds` rounds of `GET
 (among seeded ids) and of `POST /tasks`, and the medians are held to the goals: the service
 serves at least 0.6x the raw app's requests/s on GET, 0.45x on POST, with at most 2x its p99
 latency. `--raw-writes-outbox` has the raw app's POST write the task and its outbox row in
-one transaction, as the service does: what the outbox costs by itself. Needs wrk
+one transaction, as the service does: what the outbox costs by itself.
+`--raw-through-sqlalchemy` has the raw app run its SQL through SQLAlchemy's asyncio layer (an
+AUTOCOMMIT connection for GET, a session's `run_sync` for POST): what SQLAlchemy costs by itself,
+the most any service on it can reach. Needs wrk
 (`apt-get install wrk`, `brew install wrk`).
 """
 
@@ -421,7 +425,8 @@ def print_table(summaries: list[dict[str, Any]], setup: dict[str, Any]) -> None:
         f"median of {setup['rounds']} rounds; uvicorn, {setup['workers']} worker(s), "
         f"{setup['uvicorn']['loop']} "
         f"+ {setup['uvicorn']['http']}; {setup['database']}; {os.cpu_count()} CPUs"
-        f"{'; raw POST writes the outbox' if setup['raw_post_writes_outbox'] else ''}\n"
+        f"{'; raw POST writes the outbox' if setup['raw_post_writes_outbox'] else ''}"
+        f"{'; raw app through SQLAlchemy' if setup['raw_through_sqlalchemy'] else ''}\n"
     )
     print(
         f"{'endpoint':<16}{'service':>10}{'raw':>10}{'ratio':>7}  {'goal':<12}"
@@ -464,6 +469,11 @@ def parse_arguments() -> argparse.Namespace:
         action="store_true",
         help="the raw POST writes the task and its outbox row in one transaction",
     )
+    parser.add_argument(
+        "--raw-through-sqlalchemy",
+        action="store_true",
+        help="the raw app runs its SQL text through SQLAlchemy's asyncio engine and session",
+    )
     return parser.parse_args()
 
 
@@ -480,6 +490,7 @@ def benchmark(arguments: argparse.Namespace, wrk: str, scratch: Path) -> None:
     data_dir = scratch / "pgdata"
     env = app_environment(data_dir, arguments.database_url, arguments.workers)
     env["RAW_POST_WRITES_OUTBOX"] = "1" if arguments.raw_writes_outbox else "0"
+    env["RAW_THROUGH_SQLALCHEMY"] = "1" if arguments.raw_through_sqlalchemy else "0"
     shape = LoadShape(
         arguments.threads, arguments.connections, arguments.duration, arguments.warmup
     )
@@ -501,6 +512,7 @@ def benchmark(arguments: argparse.Namespace, wrk: str, scratch: Path) -> None:
         "rounds": arguments.rounds,
         "workers": arguments.workers,
         "raw_post_writes_outbox": arguments.raw_writes_outbox,
+        "raw_through_sqlalchemy": arguments.raw_through_sqlalchemy,
         "uvicorn": uvicorn_implementations(python),
         "database": "external PostgreSQL" if arguments.database_url else "embedded PostgreSQL",
     }

@@ -11,6 +11,9 @@ the same host and port (`TASK_SERVICE_HTTP__PORT`) with as many worker processes
 unit of work, no middleware, no response model. With `RAW_POST_WRITES_OUTBOX=1` its POST writes
 what the service's writes: the task and its event in the outbox, in one transaction (BEGIN, two
 INSERTs, COMMIT), so the cost of the transactional outbox itself can be told from the rest.
+With `RAW_THROUGH_SQLALCHEMY=1` it runs the same SQL text through SQLAlchemy's asyncio layer, as
+the service must: GET on an AUTOCOMMIT `AsyncConnection`, POST in an `AsyncSession.run_sync`
+that commits. What separates the service from that is its own code, not the driver's bridge.
 """
 
 import json
@@ -29,6 +32,12 @@ import uuid_utils.compat  # type: ignore[import-not-found,unused-ignore]
 import uvicorn  # type: ignore[import-not-found,unused-ignore]
 from fastapi import FastAPI, Request  # type: ignore[import-not-found,unused-ignore]
 from fastapi.responses import JSONResponse  # type: ignore[import-not-found,unused-ignore]
+from sqlalchemy import text  # type: ignore[import-not-found,unused-ignore]
+from sqlalchemy.ext.asyncio import (  # type: ignore[import-not-found,unused-ignore]
+    AsyncSession,
+    create_async_engine,
+)
+from sqlalchemy.orm import Session  # type: ignore[import-not-found,unused-ignore]
 from task_service.settings import Settings  # type: ignore[import-not-found,unused-ignore]
 from task_service.shared_kernel.infrastructure.database import (  # type: ignore[import-not-found,unused-ignore]
     database_url,
@@ -39,9 +48,22 @@ SELECT_TASK = f"SELECT {COLUMNS} FROM tasks WHERE id = $1"
 INSERT_TASK = f"INSERT INTO tasks ({COLUMNS}) VALUES ($1, $2, $3, 'open', 1, $4, $4)"
 INSERT_EVENT = (
     "INSERT INTO outbox (id, context, event_type, aggregate_id, aggregate_version, body, headers)"
-    " VALUES ($1, 'tasks', 'task_created', $2, 1, $3::jsonb, '{}'::jsonb)"
+    " VALUES ($1, 'tasks', 'task_created', $2, 1, CAST($3 AS jsonb), '{}'::jsonb)"
 )
 WRITES_OUTBOX = os.environ.get("RAW_POST_WRITES_OUTBOX") == "1"
+THROUGH_SQLALCHEMY = os.environ.get("RAW_THROUGH_SQLALCHEMY") == "1"
+
+
+def named(statement: str, *names: str) -> Any:
+    """The statement as SQLAlchemy text: `$1`, `$2`... become `:name`s."""
+    for number, name in enumerate(names, start=1):
+        statement = statement.replace(f"${number}", f":{name}")
+    return text(statement)
+
+
+TEXT_SELECT_TASK = named(SELECT_TASK, "id")
+TEXT_INSERT_TASK = named(INSERT_TASK, "id", "title", "description", "now")
+TEXT_INSERT_EVENT = named(INSERT_EVENT, "id", "task_id", "body")
 
 
 @dataclass
@@ -74,7 +96,12 @@ def task_response(task: Mapping[str, Any], status_code: int = 200) -> JSONRespon
 
 
 async def get_task(task_id: UUID, request: Request) -> JSONResponse:
-    task = await request.app.state.pool.fetchrow(SELECT_TASK, task_id)
+    if THROUGH_SQLALCHEMY:
+        async with request.app.state.read_engine.connect() as connection:
+            result = await connection.execute(TEXT_SELECT_TASK, {"id": task_id})
+            task = result.mappings().first()
+    else:
+        task = await request.app.state.pool.fetchrow(SELECT_TASK, task_id)
     if task is None:
         return JSONResponse({"title": "Not Found", "status": 404}, status_code=404)
     return task_response(task)
@@ -82,8 +109,12 @@ async def get_task(task_id: UUID, request: Request) -> JSONResponse:
 
 async def create_task(body: NewTask, request: Request) -> JSONResponse:
     task_id, now = uuid_utils.compat.uuid7(), datetime.now(UTC)
-    if WRITES_OUTBOX:
-        event = json.dumps({"title": body.title, "description": body.description})
+    event = json.dumps({"title": body.title, "description": body.description})
+    if THROUGH_SQLALCHEMY:
+        values = {"id": task_id, "title": body.title, "description": body.description, "now": now}
+        async with AsyncSession(request.app.state.write_engine) as session:
+            await session.run_sync(write_task, values, event)
+    elif WRITES_OUTBOX:
         async with request.app.state.pool.acquire() as connection, connection.transaction():
             await connection.execute(INSERT_TASK, task_id, body.title, body.description, now)
             await connection.execute(INSERT_EVENT, uuid_utils.compat.uuid7(), task_id, event)
@@ -105,9 +136,27 @@ async def create_task(body: NewTask, request: Request) -> JSONResponse:
     return response
 
 
+def write_task(session: Session, values: dict[str, Any], event: str) -> None:
+    """One transaction in one greenlet switch, as the service's unit of work runs."""
+    session.execute(TEXT_INSERT_TASK, values)
+    if WRITES_OUTBOX:
+        event_values = {"id": uuid_utils.compat.uuid7(), "task_id": values["id"], "body": event}
+        session.execute(TEXT_INSERT_EVENT, event_values)
+    session.commit()
+
+
 def create_app(dsn: str, pool_size: int) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if THROUGH_SQLALCHEMY:
+            url = dsn.replace("postgresql://", "postgresql+asyncpg://", 1)
+            sizes = {"pool_size": pool_size, "max_overflow": 0}
+            app.state.write_engine = create_async_engine(url, **sizes)
+            app.state.read_engine = create_async_engine(url, isolation_level="AUTOCOMMIT", **sizes)
+            yield
+            await app.state.write_engine.dispose()
+            await app.state.read_engine.dispose()
+            return
         async with asyncpg.create_pool(dsn, min_size=pool_size, max_size=pool_size) as pool:
             app.state.pool = pool
             yield
