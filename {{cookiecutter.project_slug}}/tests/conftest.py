@@ -10,7 +10,7 @@ TEST_NATS_URL, else an embedded NATS server, with a stream of each test's own.
 
 import logging
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from uuid import uuid4
@@ -20,6 +20,11 @@ import pytest
 from alembic import command
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
+from opentelemetry import trace
+from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from sqlalchemy import URL, Engine, create_engine, make_url, pool, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlalchemy.orm import Session
@@ -41,6 +46,9 @@ from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.messaging.embe
 )
 from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.messaging.nats_broker import (
     ensure_stream,
+)
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.observability.tracing import (
+    sampler,
 )
 from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.orm import (
     Base,
@@ -79,6 +87,37 @@ def restored_logging() -> Iterator[None]:
     logging.root.handlers[:] = handlers
     logging.root.setLevel(level)
     sql.setLevel(sql_level)
+
+
+@pytest.fixture(scope="session")
+def span_exporter() -> InMemorySpanExporter:
+    """The tracer provider of the test process (a process has one), set on first use, keeps
+    every finished span in memory."""
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider(sampler=sampler())
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    trace.set_tracer_provider(provider)
+    return exporter
+
+
+FinishedSpans = Callable[[], tuple[ReadableSpan, ...]]
+
+
+@pytest.fixture
+def finished_spans(span_exporter: InMemorySpanExporter) -> Iterator[FinishedSpans]:
+    """The spans the test has finished so far. The statements it traced are untraced after it."""
+    span_exporter.clear()
+    yield span_exporter.get_finished_spans
+    instrumentor = AsyncPGInstrumentor()  # type: ignore[no-untyped-call]
+    if instrumentor.is_instrumented_by_opentelemetry:
+        instrumentor.uninstrument()
+
+
+def traceparent(span: ReadableSpan) -> str:
+    """The W3C header that carries `span` on: version, trace id, parent id, flags."""
+    context = span.context
+    assert context is not None
+    return f"00-{context.trace_id:032x}-{context.span_id:016x}-{context.trace_flags:02x}"
 
 
 @pytest.fixture(scope="session")

@@ -43,6 +43,7 @@ from .shared_kernel.infrastructure.messaging.workers import (
     relay_events,
 )
 from .shared_kernel.infrastructure.observability.structured_logging import configure_logging
+from .shared_kernel.infrastructure.observability.tracing import start_tracing, trace_statements
 from .startup_errors import (
     ENV_PREFIX,
     StartupError,
@@ -136,6 +137,9 @@ def _serve(
 
 def _work(command: str, settings: Settings, starting: StartingUp) -> int:
     """`relay` or `consume`, until a stop signal."""
+    if settings.tracing.enabled:
+        start_tracing()
+        trace_statements()
     database = Database.from_settings(settings, _database_url(settings, starting))
     relay, consume = _workers(settings, database, starting)
     run_until_stopped(relay if command == "relay" else consume)

@@ -20,6 +20,11 @@ from .shared_kernel.infrastructure.database import (
     embedded_data_dir,
 )
 from .shared_kernel.infrastructure.embedded_postgres import kept_running
+from .shared_kernel.infrastructure.observability.tracing import (
+    start_tracing,
+    trace_requests,
+    trace_statements,
+)
 from .shared_kernel.infrastructure.session_middleware import SessionScopeMiddleware
 
 
@@ -58,4 +63,8 @@ def create_app(
     app.include_router(health_router(database.outbox_details))
     for bootstrap in contexts.bootstraps():
         bootstrap.install(app, settings)
+    if settings.tracing.enabled:
+        start_tracing()
+        trace_requests(app)
+        trace_statements()
     return app

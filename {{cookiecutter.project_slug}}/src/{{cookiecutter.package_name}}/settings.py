@@ -206,6 +206,15 @@ class InboxSettings(BaseModel):
     )
 
 
+class TracingSettings(BaseModel):
+    enabled: bool = Field(
+        default=False,
+        description="Export traces of requests, SQL statements, relayed events and consumed "
+        "ones by OTLP, configured by the standard OTEL_* variables "
+        "(OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_TRACES_SAMPLER, OTEL_SERVICE_NAME, ...).",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="{{ cookiecutter.__env_prefix }}",
@@ -227,6 +236,7 @@ class Settings(BaseSettings):
     broker: BrokerSettings = BrokerSettings()
     outbox: OutboxSettings = OutboxSettings()
     inbox: InboxSettings = InboxSettings()
+    tracing: TracingSettings = TracingSettings()
 
     def serving_workers(self) -> int:
         """The processes of `serve`: HTTP__WORKERS, else one per CPU in production."""

@@ -12,7 +12,7 @@ from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database impor
     Database,
 )
 from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.observability.structured_logging import (
-    RequestIdFilter,
+    CorrelationFilter,
 )
 
 from {{ cookiecutter.package_name }}.app import create_app
@@ -64,7 +64,7 @@ async def test_an_unusable_request_id_is_replaced(client: AsyncClient, given: st
 async def test_every_log_line_of_a_failing_request_carries_its_id(
     failing_client: AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.handler.addFilter(RequestIdFilter())
+    caplog.handler.addFilter(CorrelationFilter())
 
     with caplog.at_level(logging.INFO):
         response = await failing_client.get("/fail", headers={"X-Request-ID": "req-500"})

@@ -1,10 +1,12 @@
-"""Log lines: JSON in production, readable elsewhere, each with its request id, no password."""
+"""Log lines: JSON in production, readable elsewhere, each with its request id and, inside a
+span, its trace and span ids; no password."""
 
 import json
 import logging
 from collections.abc import Iterator
 
 import pytest
+from opentelemetry import trace
 
 from {{ cookiecutter.package_name }}.shared_kernel.application.request_context import (
     current_request_id,
@@ -35,6 +37,29 @@ def test_a_production_line_is_json_with_the_request_id(capfd: pytest.CaptureFixt
     assert entry["logger"] == "orders"
     assert entry["message"] == "stock is low: 3 left"
     assert entry["request_id"] == "req-42"
+
+
+@pytest.mark.usefixtures("span_exporter")
+@pytest.mark.parametrize("as_json", [True, False])
+def test_a_line_inside_a_span_carries_its_trace_and_span_ids(
+    capfd: pytest.CaptureFixture[str], as_json: bool
+) -> None:
+    configure_logging("INFO", as_json=as_json)
+
+    with trace.get_tracer(__name__).start_as_current_span("GET /orders") as span:
+        logging.getLogger("orders").info("listed")
+    logging.getLogger("orders").info("outside")
+
+    inside, outside = capfd.readouterr().err.splitlines()
+    trace_id = trace.format_trace_id(span.get_span_context().trace_id)
+    span_id = trace.format_span_id(span.get_span_context().span_id)
+    if as_json:
+        entry = json.loads(inside)
+        assert (entry["trace_id"], entry["span_id"]) == (trace_id, span_id)
+        assert "trace_id" not in json.loads(outside)
+    else:
+        assert inside.endswith(f"INFO orders [- trace={trace_id} span={span_id}] listed")
+        assert outside.endswith("INFO orders [-] outside")
 
 
 def test_a_development_line_is_readable_and_outside_requests_has_no_id(

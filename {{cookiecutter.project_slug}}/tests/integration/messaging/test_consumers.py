@@ -13,6 +13,7 @@ import nats
 import pytest
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError
+from opentelemetry.trace import SpanKind
 from sqlalchemy import Column, Engine, MetaData, Table, Text, Uuid, func, insert, select
 
 from {{ cookiecutter.package_name }}.shared_kernel.application.messaging.received_event import (
@@ -35,6 +36,9 @@ from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.messaging.inbo
     InboxDeadLetter,
     InboxMessage,
 )
+from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.observability.tracing import (
+    trace_statements,
+)
 from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.unit_of_work import (
     SqlAlchemyUnitOfWork,
 )
@@ -43,6 +47,7 @@ from {{ cookiecutter.package_name }}.settings import (
     BrokerSettings,
     InboxSettings,
 )
+from tests.conftest import FinishedSpans
 
 # Retries a few milliseconds apart: the tests wait for outcomes, not for backoff.
 QUICK_RETRIES = InboxSettings(retry_base_seconds=0.01, retry_max_seconds=0.02, max_attempts=3)
@@ -125,11 +130,11 @@ class Stream:
     def subject(self) -> str:
         return f"{self.broker.subject_prefix}.tasks.task_created"
 
-    async def publish(self, body: dict[str, Any] | bytes) -> None:
+    async def publish(self, body: dict[str, Any] | bytes, **headers: str) -> None:
         """As the relay publishes, but each message with an id of its own: the stream keeps
         every copy, as it does one sent again after its duplicate window."""
         data = body if isinstance(body, bytes) else json.dumps(body).encode()
-        await self.js.publish(self.subject, data, headers={"Nats-Msg-Id": str(uuid4())})
+        await self.js.publish(self.subject, data, headers={"Nats-Msg-Id": str(uuid4()), **headers})
 
     async def settled(self, consumer: str) -> bool:
         """Whether the consumer has answered every message of the stream for good."""
@@ -212,6 +217,34 @@ async def test_a_handler_that_fails_once_is_retried_and_its_work_applied_once(
     inbox = select(InboxMessage.consumer, InboxMessage.event_id)
     assert await rows(committed_database, inbox) == [(NOTES, event_id)]
     assert await rows(committed_database, select(InboxDeadLetter)) == []
+
+
+async def test_a_handler_runs_in_the_trace_its_message_carries(
+    consuming: Consuming, stream: Stream, finished_spans: FinishedSpans
+) -> None:
+    trace_statements()
+    trace_id, publish_span_id = 0x0AF7651916CD43DD8448EB211C80319C, 0xB7AD6B7169203331
+    carried = f"00-{trace_id:032x}-{publish_span_id:016x}-01"
+
+    async with consuming(Behaviour("notes").subscription()):
+        await stream.publish(envelope("Write docs"), traceparent=carried)
+        await stream.wait_until_settled(NOTES)
+
+    spans = finished_spans()
+    [process] = [span for span in spans if span.kind is SpanKind.CONSUMER]
+    assert process.name == f"process {stream.subject}"
+    assert process.context is not None
+    assert process.context.trace_id == trace_id
+    assert process.parent is not None
+    assert process.parent.span_id == publish_span_id
+    # The handler's statements, its inbox row's among them, are spans of the consumer's.
+    statements = [
+        str((span.attributes or {})["db.statement"])
+        for span in spans
+        if span.kind is SpanKind.CLIENT and span.parent == process.context
+    ]
+    assert any(statement.startswith(f"INSERT INTO {arrivals.name}") for statement in statements)
+    assert any(statement.startswith("INSERT INTO inbox") for statement in statements)
 
 
 async def test_an_event_delivered_again_changes_nothing(

@@ -11,6 +11,7 @@ import nats
 import pytest
 from httpx import AsyncClient
 from nats.js import JetStreamContext
+from opentelemetry.trace import SpanKind
 
 from {{ cookiecutter.__package_name }}.shared_kernel.infrastructure.database import (
     Database,
@@ -25,10 +26,16 @@ from {{ cookiecutter.__package_name }}.shared_kernel.infrastructure.messaging.re
     OutboxRelay,
 )
 
+from {{ cookiecutter.__package_name }}.app import (
+    create_app,
+)
 from {{ cookiecutter.__package_name }}.settings import (
     BrokerSettings,
     OutboxSettings,
 )
+from tests.conftest import FinishedSpans, traceparent
+
+from ..conftest import client_for, settings_under_test
 
 URL = "/{{ cookiecutter.__url_path }}"
 CONTEXT = "{{ cookiecutter.context_name }}"
@@ -189,3 +196,40 @@ async def test_a_retried_create_publishes_one_event(
     await relay_everything()
 
     assert [message.body["type"] for message in await received()] == [CREATED]
+
+
+async def test_a_change_and_its_event_are_one_trace_from_the_request_to_the_broker(
+    committed_database: Database,
+    relay_everything: Callable[[], Awaitable[None]],
+    received: Received,
+    finished_spans: FinishedSpans,
+) -> None:
+    app = create_app(settings_under_test(tracing={"enabled": True}), committed_database)
+    async with client_for(app) as client:
+        await create(client, "Write docs", "traced")
+
+    await relay_everything()
+
+    [message] = await received()
+    spans = finished_spans()
+    [server] = [span for span in spans if span.kind is SpanKind.SERVER]
+    [publish] = [span for span in spans if span.kind is SpanKind.PRODUCER]
+    assert server.name == f"POST {URL}"
+    assert server.context is not None
+    assert publish.context is not None
+    assert publish.context.trace_id == server.context.trace_id
+    # Its parent is the request's span, as stored with the event in the outbox.
+    assert publish.parent is not None
+    assert publish.parent.span_id == server.context.span_id
+    assert publish.name == f"publish {message.subject}"
+    # A consumer continues the publish's span.
+    assert message.headers["traceparent"] == traceparent(publish)
+    statements = [
+        str((span.attributes or {})["db.statement"])
+        for span in spans
+        if span.kind is SpanKind.CLIENT and span.parent == server.context
+    ]
+    # The change's row and its event's, in the request's trace.
+    inserted = [statement.split()[2] for statement in statements if statement.startswith("INSERT")]
+    assert len(inserted) == 2
+    assert "outbox" in inserted

@@ -28,12 +28,13 @@ from sqlalchemy.orm import Session
 
 from ....settings import BrokerSettings, InboxSettings
 from ...application.messaging.received_event import ReceivedEvent
+from ..observability.tracing import failed, process_span
 from ..outages import is_outage
 from ..unit_of_work import SqlAlchemyUnitOfWork
 from .backoff import retry_delay
 from .envelope import MalformedEventError, received_event
 from .inbox import first_delivery, forget_handled, record_dead_letter
-from .nats_broker import ensure_stream
+from .nats_broker import MESSAGE_ID_HEADER, ensure_stream
 
 logger = logging.getLogger(__name__)
 
@@ -147,40 +148,48 @@ class EventConsumers:
                     break
 
     async def _handle(self, subscription: Subscription[Any], message: Msg) -> None:
-        attempt = message.metadata.num_delivered
-        try:
-            event = received_event(message.subject, message.data)
-        except MalformedEventError as error:
-            position = f"stream sequence {message.metadata.sequence.stream}"
-            await self._dead_letter(subscription, message, position, attempt, str(error))
-            return
-        try:
-            async with self._sessions() as session:
-                await session.run_sync(subscription.apply_once, event)
-        except Exception as error:
-            # Not the error's text: it may quote the event's data.
-            reason = type(error).__name__
-            if attempt >= self._settings.max_attempts and not is_outage(error):
-                logger.error(
-                    "consumer %s gave up on event %s (%s)", subscription.consumer, event.id, reason
-                )
-                logger.debug("the handler's last failure", exc_info=True)
-                await self._dead_letter(subscription, message, str(event.id), attempt, reason)
+        """In the trace the message carries: the handler's statements are spans of it."""
+        headers = message.headers or {}
+        with process_span(message.subject, headers.get(MESSAGE_ID_HEADER, ""), headers) as span:
+            attempt = message.metadata.num_delivered
+            try:
+                event = received_event(message.subject, message.data)
+            except MalformedEventError as error:
+                failed(span, type(error).__name__)
+                position = f"stream sequence {message.metadata.sequence.stream}"
+                await self._dead_letter(subscription, message, position, attempt, str(error))
                 return
-            delay = retry_delay(
-                attempt, self._settings.retry_base_seconds, self._settings.retry_max_seconds
-            )
-            logger.warning(
-                "consumer %s failed on event %s (%s, delivery %d); again in %.1f s",
-                subscription.consumer,
-                event.id,
-                reason,
-                attempt,
-                delay,
-            )
-            await message.nak(delay=delay)
-            return
-        await message.ack()
+            try:
+                async with self._sessions() as session:
+                    await session.run_sync(subscription.apply_once, event)
+            except Exception as error:
+                # Not the error's text: it may quote the event's data.
+                reason = type(error).__name__
+                failed(span, reason)
+                if attempt >= self._settings.max_attempts and not is_outage(error):
+                    logger.error(
+                        "consumer %s gave up on event %s (%s)",
+                        subscription.consumer,
+                        event.id,
+                        reason,
+                    )
+                    logger.debug("the handler's last failure", exc_info=True)
+                    await self._dead_letter(subscription, message, str(event.id), attempt, reason)
+                    return
+                delay = retry_delay(
+                    attempt, self._settings.retry_base_seconds, self._settings.retry_max_seconds
+                )
+                logger.warning(
+                    "consumer %s failed on event %s (%s, delivery %d); again in %.1f s",
+                    subscription.consumer,
+                    event.id,
+                    reason,
+                    attempt,
+                    delay,
+                )
+                await message.nak(delay=delay)
+                return
+            await message.ack()
 
     async def _dead_letter(
         self, subscription: Subscription[Any], message: Msg, event_id: str, attempt: int, error: str

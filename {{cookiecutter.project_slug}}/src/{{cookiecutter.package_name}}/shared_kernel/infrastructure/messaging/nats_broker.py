@@ -20,6 +20,8 @@ logger = logging.getLogger(__name__)
 
 # Seconds between two attempts to reach a broker that is down, at most.
 RECONNECT_CEILING = 10.0
+# JetStream drops a second message with the same id within the stream's duplicate window.
+MESSAGE_ID_HEADER = "Nats-Msg-Id"
 
 
 @asynccontextmanager
@@ -103,7 +105,7 @@ class JetStreamPublisher:
     async def publish(self, messages: Sequence[OutgoingMessage]) -> list[PublishResult]:
         sent: list[asyncio.Future[PubAck] | PublishResult] = []
         for message in messages:
-            headers = {"Nats-Msg-Id": message.id, **message.headers}
+            headers = {MESSAGE_ID_HEADER: message.id, **message.headers}
             # Decided here, before nats-py is asked: a message it refuses keeps one of its
             # slots for pending publishes for good, and one whose headers take it past the
             # limit is not refused but sent, and the server closes the connection over it.

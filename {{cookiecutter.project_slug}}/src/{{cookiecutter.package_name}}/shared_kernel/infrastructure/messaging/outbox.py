@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ...application.request_context import current_request_id
 from ...domain.events import DomainEvent
+from ..observability.tracing import with_trace_context
 from ..orm import Base
 from .envelope import body_of, context_of, snake_case
 
@@ -81,7 +82,8 @@ def append_to_outbox(session: Session, events: Sequence[DomainEvent]) -> None:
     if not events:
         return
     request_id = current_request_id.get()
-    headers = {} if request_id is None else {REQUEST_ID_HEADER: request_id}
+    # The request's trace, which the relay's publish and the consumers' handlers continue.
+    headers = with_trace_context({} if request_id is None else {REQUEST_ID_HEADER: request_id})
     rows = [
         {
             "id": event.id,

@@ -17,7 +17,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import Uuid
 
 from ....settings import BrokerSettings, OutboxSettings
+from ..observability.tracing import failed, headers_continuing, publish_span
 from ..outages import is_outage
 from .envelope import CONTENT_TYPE
 from .outbox import NOTIFY_CHANNEL, outbox_backlog
@@ -223,7 +224,7 @@ class OutboxRelay:
         released: list[UUID] = []
         while queues:
             round_ = [queue.pop(0) for queue in queues.values()]
-            results = await self._publisher.publish([event.message for event in round_])
+            results = await self._publish_round(round_)
             for event, result in zip(round_, results, strict=True):
                 if result.outcome is Outcome.STORED:
                     delivered.append(event.id)
@@ -236,6 +237,24 @@ class OutboxRelay:
                     released.append(event.id)
             queues = {key: queue for key, queue in queues.items() if queue}
         return delivered, failed, released
+
+    async def _publish_round(self, round_: Sequence[_Claimed]) -> list[PublishResult]:
+        """Each event's publish is a span of the trace stored with it, and the message carries
+        that span on to the consumers."""
+        spans = [
+            publish_span(event.message.subject, str(event.id), event.message.headers)
+            for event in round_
+        ]
+        messages = [
+            replace(event.message, headers=headers_continuing(span, event.message.headers))
+            for event, span in zip(round_, spans, strict=True)
+        ]
+        results = await self._publisher.publish(messages)
+        for span, result in zip(spans, results, strict=True):
+            if result.outcome is not Outcome.STORED:
+                failed(span, result.error or result.outcome.value)
+            span.end()
+        return results
 
     async def _fail(
         self, connection: AsyncConnection, token: UUID, event_id: UUID, result: PublishResult
