@@ -11,11 +11,13 @@ import socket
 import subprocess
 import sys
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from .baking import SERVER_VARIABLES, bake
 
@@ -288,9 +290,11 @@ def lock_file(service: Service) -> str:
         return ""
 
 
-def serving_workers(serve: Callable[..., Service]) -> tuple[Service, list[int]]:
+def serving_workers(
+    serve: Callable[..., Service], settings: dict[str, str] | None = None
+) -> tuple[Service, list[int]]:
     """`serve` with two workers, once both answer (it does not migrate: live, not ready)."""
-    service = serve(PYTHON_SERVE, ready=False, settings=TWO_WORKERS)
+    service = serve(PYTHON_SERVE, ready=False, settings=TWO_WORKERS | (settings or {}))
     service.wait_until_ready(path="/health/live")
     deadline = time.monotonic() + STARTUP_SECONDS
     while len(workers := service.workers()) < 2 and time.monotonic() < deadline:
@@ -319,3 +323,54 @@ def test_serve_stops_and_fails_when_one_of_its_workers_dies(
 
     assert service.process.wait(timeout=30) == 1, service.output()
     assert not alive(other)
+
+
+def test_the_metrics_of_two_workers_add_up_on_one_port(
+    serve: Callable[..., Service], tmp_path: Path
+) -> None:
+    metrics_port = free_port()
+    metrics = {
+        "TASK_SERVICE_METRICS__PORT": str(metrics_port),
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
+    }
+    service, workers = serving_workers(serve, metrics)
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline and not all(
+        any((tmp_path / "metrics").glob(f"*_{pid}.db")) for pid in workers
+    ):
+        time.sleep(0.1)  # until each worker has written its first values
+    before = scraped(metrics_port)
+
+    for _ in range(40):
+        assert request(service.port, "GET", "/health/live").startswith(b"HTTP/1.1 200")
+
+    after = scraped(metrics_port)
+    live = ("http_requests_total", "route", "/health/live")
+    assert after[live] - before[live] == 40
+    # Each worker's pool of 10, added up.
+    assert after["db_pool_size", "pool", "primary"] == 20
+    os.kill(service.process.pid, signal.SIGTERM)
+    assert service.process.wait(timeout=30) == 0, service.output()
+
+
+def scraped(metrics_port: int) -> defaultdict[tuple[str, str, str], float]:
+    """What `/metrics` says, added up by (sample, label, value) for each of a sample's labels."""
+    text = request(metrics_port, "GET", "/metrics").partition(b"\r\n\r\n")[2].decode()
+    totals: defaultdict[tuple[str, str, str], float] = defaultdict(float)
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            for label, value in sample.labels.items():
+                totals[sample.name, label, value] += sample.value
+    return totals
+
+
+def test_metrics_from_several_workers_without_a_shared_directory_are_refused(
+    serve: Callable[..., Service],
+) -> None:
+    settings = TWO_WORKERS | {"TASK_SERVICE_METRICS__PORT": str(free_port())}
+    service = serve(PYTHON_SERVE, ready=False, settings=settings)
+
+    assert service.process.wait(timeout=30) == 1
+    output = service.output()
+    assert "PROMETHEUS_MULTIPROC_DIR" in output
+    assert "Traceback" not in output

@@ -25,6 +25,7 @@ from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from prometheus_client import REGISTRY
 from sqlalchemy import URL, Engine, create_engine, make_url, pool, text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlalchemy.orm import Session
@@ -111,6 +112,11 @@ def finished_spans(span_exporter: InMemorySpanExporter) -> Iterator[FinishedSpan
     instrumentor = AsyncPGInstrumentor()  # type: ignore[no-untyped-call]
     if instrumentor.is_instrumented_by_opentelemetry:
         instrumentor.uninstrument()
+
+
+def metric(name: str, **labels: str) -> float:
+    """A sample's value in this process's Prometheus registry (0 before it has one)."""
+    return REGISTRY.get_sample_value(name, labels) or 0.0
 
 
 def traceparent(span: ReadableSpan) -> str:

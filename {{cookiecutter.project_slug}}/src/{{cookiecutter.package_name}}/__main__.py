@@ -9,10 +9,12 @@ cases on a synchronous engine.
 
 import argparse
 import logging
+import os
 import socket
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from functools import partial
 
 from pydantic import ValidationError
 from pydantic_settings import SettingsError
@@ -26,6 +28,7 @@ from .serving import (
     ExitStatus,
     StartingUp,
     listen,
+    metrics_exposed,
     run_until_stopped,
     serve,
     stopped_by_signals,
@@ -41,6 +44,11 @@ from .shared_kernel.infrastructure.messaging.workers import (
     broker_url,
     consume_events,
     relay_events,
+)
+from .shared_kernel.infrastructure.observability.metrics import (
+    MULTIPROCESS_DIR,
+    prepare_multiprocess_dir,
+    worker_exited,
 )
 from .shared_kernel.infrastructure.observability.structured_logging import configure_logging
 from .shared_kernel.infrastructure.observability.tracing import start_tracing, trace_statements
@@ -117,9 +125,26 @@ def _main(argv: list[str] | None, starting: StartingUp) -> int:
             upgrade_to_head(url)
     if listening is None:
         return 0
-    if command == "serve" and (workers := settings.serving_workers()) > 1:
-        return supervise(workers, lambda: _serve(settings, url, listening))
-    return _serve(settings, url, listening, starting if command == "run" else None)
+    prepare_multiprocess_dir()
+    with ExitStack() as metrics:
+
+        def expose_metrics() -> None:
+            metrics.enter_context(metrics_exposed(settings))
+
+        if command == "serve" and (workers := settings.serving_workers()) > 1:
+            _require_multiprocess_dir(settings, workers)
+            serve_once = partial(_serve, settings, url, listening)
+            return supervise(workers, serve_once, started=expose_metrics, exited=worker_exited)
+        expose_metrics()
+        return _serve(settings, url, listening, starting if command == "run" else None)
+
+
+def _require_multiprocess_dir(settings: Settings, workers: int) -> None:
+    if settings.metrics.port is not None and MULTIPROCESS_DIR not in os.environ:
+        raise StartupError(
+            f"metrics from {workers} workers need {MULTIPROCESS_DIR}: a directory they share "
+            "(emptied at each start), or HTTP__WORKERS=1"
+        )
 
 
 def _serve(
@@ -142,7 +167,9 @@ def _work(command: str, settings: Settings, starting: StartingUp) -> int:
         trace_statements()
     database = Database.from_settings(settings, _database_url(settings, starting))
     relay, consume = _workers(settings, database, starting)
-    run_until_stopped(relay if command == "relay" else consume)
+    prepare_multiprocess_dir()
+    with metrics_exposed(settings):
+        run_until_stopped(relay if command == "relay" else consume)
     return 0
 
 

@@ -10,6 +10,7 @@ from .settings import Settings
 from .shared_kernel.api.health import health_router
 from .shared_kernel.api.middleware.body_limit import BodyLimitMiddleware
 from .shared_kernel.api.middleware.request_id import RequestIdMiddleware
+from .shared_kernel.api.middleware.request_metrics import RequestMetricsMiddleware
 from .shared_kernel.api.middleware.unexpected_errors import UnexpectedErrorMiddleware
 from .shared_kernel.api.openapi import document_problems
 from .shared_kernel.api.problem_details import install_problem_details
@@ -20,6 +21,7 @@ from .shared_kernel.infrastructure.database import (
     embedded_data_dir,
 )
 from .shared_kernel.infrastructure.embedded_postgres import kept_running
+from .shared_kernel.infrastructure.observability.metrics import pools_of, sample_pools
 from .shared_kernel.infrastructure.observability.tracing import (
     start_tracing,
     trace_requests,
@@ -41,6 +43,10 @@ def create_app(
     """
     settings = settings or Settings()
     database = database or Database.from_settings(settings, database_url(settings))
+    measured = settings.metrics.port is not None
+    if measured:
+        pools = pools_of(database)
+        alongside = [*alongside, lambda: sample_pools(pools)]
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -57,7 +63,9 @@ def create_app(
     app.add_middleware(SessionScopeMiddleware, database=database)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.http.max_body_bytes)
     app.add_middleware(UnexpectedErrorMiddleware)
-    app.add_middleware(RequestIdMiddleware)  # added last, so it runs first
+    app.add_middleware(RequestIdMiddleware)
+    if measured:
+        app.add_middleware(RequestMetricsMiddleware)  # added last, so it runs first
     install_problem_details(app)
     document_problems(app)
     app.include_router(health_router(database.outbox_details))

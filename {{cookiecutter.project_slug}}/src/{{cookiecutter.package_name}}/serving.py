@@ -28,7 +28,8 @@ from types import FrameType
 import uvicorn
 from starlette.types import ASGIApp
 
-from .settings import HttpSettings
+from .settings import HttpSettings, Settings
+from .shared_kernel.infrastructure.observability.metrics import serve_metrics
 from .startup_errors import ENV_PREFIX, StartupError
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
@@ -133,6 +134,27 @@ def _cannot_listen(settings: HttpSettings, error: OSError) -> StartupError:
     )
 
 
+@contextmanager
+def metrics_exposed(settings: Settings) -> Iterator[None]:
+    """`/metrics` on METRICS__PORT, when it is set, while inside; a port it cannot listen on
+    is a `StartupError` naming the setting."""
+    if (port := settings.metrics.port) is None:
+        yield
+        return
+    try:
+        stop = serve_metrics(settings.http.host, port)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise StartupError(
+            f"cannot serve metrics on {settings.http.host}:{port}: {reason}; stop what uses "
+            f"it or set {ENV_PREFIX}METRICS__PORT"
+        ) from error
+    try:
+        yield
+    finally:
+        stop()
+
+
 def run_until_stopped(work: Callable[[], Awaitable[None]]) -> None:
     """Run `work` in an event loop until it ends or a stop signal cancels it (exit 0)."""
 
@@ -176,13 +198,20 @@ def serve(app: ASGIApp, settings: HttpSettings, listening: socket.socket) -> Non
         listening.close()
 
 
-def supervise(workers: int, work: Callable[[], int]) -> int:
+def supervise(
+    workers: int,
+    work: Callable[[], int],
+    *,
+    started: Callable[[], object] = lambda: None,
+    exited: Callable[[int], None] = lambda pid: None,
+) -> int:
     """Run `work` in `workers` forked processes until all have exited.
 
     Forked after the socket is bound and before any pool, thread or event loop exists, so each
-    worker starts from a clean copy. A stop signal is passed on to every worker, which drains
-    as one process would; a worker that exits on its own (a crash, a fatal error) stops the
-    others. Returns 0 when every worker stopped cleanly on a signal, else 1.
+    worker starts from a clean copy; `started` runs once they are (the metrics' thread), and
+    `exited` with each worker's pid when it ends. A stop signal is passed on to every worker,
+    which drains as one process would; a worker that exits on its own (a crash, a fatal
+    error) stops the others. Returns 0 when every worker stopped cleanly on a signal, else 1.
     """
     alive: set[int] = set()
     stopping = False
@@ -200,12 +229,21 @@ def supervise(workers: int, work: Callable[[], int]) -> int:
             if (pid := os.fork()) == 0:
                 _run_worker(work)
             alive.add(pid)
+        failure: Exception | None = None
+        try:
+            started()
+        except Exception as error:  # the workers drain and exit before it is raised
+            failure = error
+            stop_all(signal.SIGTERM)
         while alive:
             pid, wait_status = os.wait()
             alive.discard(pid)
+            exited(pid)
             if os.waitstatus_to_exitcode(wait_status) != 0 or not stopping:
                 status = 1
                 stop_all(signal.SIGTERM)
+    if failure is not None:
+        raise failure
     return status
 
 

@@ -215,6 +215,17 @@ class TracingSettings(BaseModel):
     )
 
 
+class MetricsSettings(BaseModel):
+    port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="Serve Prometheus metrics at /metrics on this port (on HTTP__HOST, apart "
+        "from the API); unset: no metrics. With several workers, PROMETHEUS_MULTIPROC_DIR "
+        "names a directory they share.",
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="{{ cookiecutter.__env_prefix }}",
@@ -237,6 +248,7 @@ class Settings(BaseSettings):
     outbox: OutboxSettings = OutboxSettings()
     inbox: InboxSettings = InboxSettings()
     tracing: TracingSettings = TracingSettings()
+    metrics: MetricsSettings = MetricsSettings()
 
     def serving_workers(self) -> int:
         """The processes of `serve`: HTTP__WORKERS, else one per CPU in production."""

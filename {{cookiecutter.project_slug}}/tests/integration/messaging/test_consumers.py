@@ -3,6 +3,7 @@ work is applied once, and an event it cannot handle waits in the dead letters, n
 
 import asyncio
 import json
+from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, suppress
 from dataclasses import dataclass, field
@@ -47,7 +48,7 @@ from {{ cookiecutter.package_name }}.settings import (
     BrokerSettings,
     InboxSettings,
 )
-from tests.conftest import FinishedSpans
+from tests.conftest import FinishedSpans, metric
 
 # Retries a few milliseconds apart: the tests wait for outcomes, not for backoff.
 QUICK_RETRIES = InboxSettings(retry_base_seconds=0.01, retry_max_seconds=0.02, max_attempts=3)
@@ -195,6 +196,14 @@ def consuming(
     return running
 
 
+def outcomes(consumer: str) -> Counter[str]:
+    """How many events the consumer answered so far, by outcome, as its metrics count them."""
+    counted = Counter[str]()
+    for outcome in ("handled", "duplicate", "retried", "dead_lettered"):
+        counted[outcome] = int(metric("consumer_events_total", consumer=consumer, outcome=outcome))
+    return counted
+
+
 async def rows(database: Database, statement: Any) -> Sequence[Any]:
     async with database.engine.connect() as connection:
         return (await connection.execute(statement)).all()
@@ -205,6 +214,7 @@ async def test_a_handler_that_fails_once_is_retried_and_its_work_applied_once(
 ) -> None:
     behaviour = Behaviour("notes", fails_first=1)
     event = envelope("Write docs")
+    before = outcomes(NOTES)
 
     async with consuming(behaviour.subscription()):
         await stream.publish(event)
@@ -212,6 +222,7 @@ async def test_a_handler_that_fails_once_is_retried_and_its_work_applied_once(
 
     event_id = UUID(event["id"])
     assert behaviour.calls == [event_id, event_id]
+    assert outcomes(NOTES) - before == Counter({"retried": 1, "handled": 1})
     # The failed call's row was rolled back with its transaction; the retry's committed.
     assert await rows(committed_database, select(arrivals)) == [("notes", event_id, "Write docs")]
     inbox = select(InboxMessage.consumer, InboxMessage.event_id)
@@ -247,11 +258,25 @@ async def test_a_handler_runs_in_the_trace_its_message_carries(
     assert any(statement.startswith("INSERT INTO inbox") for statement in statements)
 
 
+async def test_the_events_waiting_for_a_consumer_are_its_lag(
+    consuming: Consuming, stream: Stream
+) -> None:
+    for title in ("one", "two", "three"):
+        await stream.publish(envelope(title))
+
+    async with consuming(Behaviour("notes").subscription()):
+        await stream.wait_until_settled(NOTES)
+
+    # Counted when the consumer started, before it fetched any.
+    assert metric("consumer_pending_events", consumer=NOTES) == 3
+
+
 async def test_an_event_delivered_again_changes_nothing(
     consuming: Consuming, stream: Stream, committed_database: Database
 ) -> None:
     behaviour = Behaviour("notes")
     event = envelope("Write docs")
+    before = outcomes(NOTES)
 
     async with consuming(behaviour.subscription()):
         await stream.publish(event)
@@ -260,6 +285,7 @@ async def test_an_event_delivered_again_changes_nothing(
         info = await stream.js.consumer_info(stream.broker.stream, NOTES)
 
     assert info.delivered.stream_seq == 2  # both copies were delivered, and acknowledged
+    assert outcomes(NOTES) - before == Counter({"handled": 1, "duplicate": 1})
     assert behaviour.calls == [UUID(event["id"])]
     assert len(await rows(committed_database, select(arrivals))) == 1
 
@@ -285,6 +311,7 @@ async def test_an_event_the_handler_always_fails_on_is_dead_lettered_and_the_nex
 ) -> None:
     behaviour = Behaviour("notes", fails_on="poison")
     poison, next_event = envelope("poison"), envelope("Write docs")
+    before = outcomes(NOTES)
 
     async with consuming(behaviour.subscription()):
         await stream.publish(poison)
@@ -309,6 +336,7 @@ async def test_an_event_the_handler_always_fails_on_is_dead_lettered_and_the_nex
     # A failed handler's writes and its inbox row were rolled back together.
     assert await rows(committed_database, select(arrivals.c.event_id)) == [(next_id,)]
     assert await rows(committed_database, select(InboxMessage.event_id)) == [(next_id,)]
+    assert outcomes(NOTES) - before == Counter({"retried": 2, "dead_lettered": 1, "handled": 1})
 
 
 @pytest.mark.parametrize(

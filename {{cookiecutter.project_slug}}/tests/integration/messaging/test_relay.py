@@ -52,7 +52,7 @@ from {{ cookiecutter.package_name }}.settings import (
     BrokerSettings,
     OutboxSettings,
 )
-from tests.conftest import on_a_direct_connection
+from tests.conftest import metric, on_a_direct_connection
 
 CommitEvents = Callable[..., Awaitable[list[DomainEvent]]]
 Published = Callable[[], Awaitable[list[RawStreamMsg]]]
@@ -216,6 +216,23 @@ async def test_an_event_goes_out_with_its_subject_headers_and_body_then_counts_a
     assert (delivered_at is not None, attempts, lease) == (True, 0, None)
 
 
+async def test_the_relay_counts_the_backlog_and_what_the_broker_answered(
+    relay: BuildRelay, commit_events: CommitEvents
+) -> None:
+    stored = metric("outbox_publishes_total", outcome="stored")
+    await commit_events(uuid4(), uuid4())
+    relaying = relay()
+
+    waiting = await relaying.count_backlog()
+
+    assert waiting.events == metric("outbox_backlog_events") == 2
+    assert metric("outbox_oldest_event_age_seconds") == waiting.oldest_age_seconds
+    assert await relaying.relay_once() == 2
+    assert metric("outbox_publishes_total", outcome="stored") - stored == 2
+    await relaying.count_backlog()
+    assert metric("outbox_backlog_events") == metric("outbox_oldest_event_age_seconds") == 0
+
+
 async def test_an_event_the_stream_did_not_store_stays_undelivered_and_no_attempt_is_counted(
     relay: BuildRelay,
     commit_events: CommitEvents,
@@ -336,6 +353,7 @@ async def test_an_event_the_broker_refuses_is_dead_lettered_and_the_others_flow_
     poison_text: Callable[[int], str],
 ) -> None:
     poisoned, healthy = uuid4(), uuid4()
+    dead_lettered = metric("outbox_dead_letters_total")
     # Retries far enough apart to look at the outbox between two, even on a busy machine.
     backing_off = QUICK.model_copy(update={"retry_base_seconds": 0.6, "retry_max_seconds": 0.6})
     relaying = relay(backing_off)
@@ -371,6 +389,7 @@ async def test_an_event_the_broker_refuses_is_dead_lettered_and_the_others_flow_
     async with committed_database.engine.connect() as connection:
         dead = [tuple(row) for row in await connection.execute(dead_letters)]
     assert dead == [(poison.id, poisoned, "note_written", 3, "larger than the broker accepts")]
+    assert metric("outbox_dead_letters_total") - dead_lettered == 1
     # Once the poison is out of the way, the events behind it follow.
     in_stream = [probe, first, second, after_poison]
     assert message_ids(await published()) == [str(event.id) for event in in_stream]

@@ -13,6 +13,7 @@ Retries may reorder one aggregate's events for a consumer: a handler that cares 
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from ....settings import BrokerSettings, InboxSettings
 from ...application.messaging.received_event import ReceivedEvent
+from ..observability.metrics import CONSUMER_EVENTS, CONSUMER_PENDING
 from ..observability.tracing import failed, process_span
 from ..outages import is_outage
 from ..unit_of_work import SqlAlchemyUnitOfWork
@@ -40,8 +42,18 @@ logger = logging.getLogger(__name__)
 
 UoW = TypeVar("UoW", bound=SqlAlchemyUnitOfWork)
 
-# Seconds a fetch waits for messages before it asks again.
+# Seconds a fetch waits for messages before it asks again, and between two counts of what the
+# broker holds for a consumer (its lag, for the metrics).
 FETCH_TIMEOUT = 5.0
+LAG_INTERVAL = 10.0
+
+
+async def _count_pending(pull: JetStreamContext.PullSubscription, consumer: str) -> None:
+    try:
+        info = await pull.consumer_info()
+    except nats.errors.Error:  # the broker is away: the fetch that follows says so
+        return
+    CONSUMER_PENDING.labels(consumer).set(info.num_pending or 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +124,11 @@ class EventConsumers:
             stream=self._broker.stream,
             config=config,
         )
+        next_count = 0.0
         while True:
+            if (now := time.monotonic()) >= next_count:
+                next_count = now + LAG_INTERVAL
+                await _count_pending(pull, subscription.consumer)
             try:
                 messages = await pull.fetch(self._settings.batch_size, timeout=FETCH_TIMEOUT)
             except TimeoutError:  # nats-py raises its own subclass, and at times asyncio's
@@ -161,7 +177,7 @@ class EventConsumers:
                 return
             try:
                 async with self._sessions() as session:
-                    await session.run_sync(subscription.apply_once, event)
+                    applied = await session.run_sync(subscription.apply_once, event)
             except Exception as error:
                 # Not the error's text: it may quote the event's data.
                 reason = type(error).__name__
@@ -188,8 +204,11 @@ class EventConsumers:
                     delay,
                 )
                 await message.nak(delay=delay)
+                CONSUMER_EVENTS.labels(subscription.consumer, "retried").inc()
                 return
             await message.ack()
+            outcome = "handled" if applied else "duplicate"
+            CONSUMER_EVENTS.labels(subscription.consumer, outcome).inc()
 
     async def _dead_letter(
         self, subscription: Subscription[Any], message: Msg, event_id: str, attempt: int, error: str
@@ -209,6 +228,7 @@ class EventConsumers:
         async with self._sessions() as session:
             await session.run_sync(record)
         await message.term()
+        CONSUMER_EVENTS.labels(subscription.consumer, "dead_lettered").inc()
 
     async def _forget_handled(self) -> None:
         retention = timedelta(hours=self._settings.retention_hours)

@@ -27,15 +27,22 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.types import Uuid
 
 from ....settings import BrokerSettings, OutboxSettings
+from ..observability.metrics import (
+    OUTBOX_BACKLOG,
+    OUTBOX_DEAD_LETTERS,
+    OUTBOX_OLDEST_AGE,
+    OUTBOX_PUBLISHES,
+)
 from ..observability.tracing import failed, headers_continuing, publish_span
 from ..outages import is_outage
 from .envelope import CONTENT_TYPE
-from .outbox import NOTIFY_CHANNEL, outbox_backlog
+from .outbox import NOTIFY_CHANNEL, OutboxBacklog, outbox_backlog
 from .publisher import Outcome, OutgoingMessage, Publisher, PublishResult
 
 logger = logging.getLogger(__name__)
 
-# Seconds between two log lines about the backlog, and between two prunes.
+# Seconds between two counts of the backlog (its metrics), two log lines about it, two prunes.
+COUNT_INTERVAL = 10.0
 REPORT_INTERVAL = 30.0
 PRUNE_INTERVAL = 10.0
 PRUNE_BATCH = 5000
@@ -117,6 +124,15 @@ DELETE FROM outbox WHERE id IN (
 """)
 
 
+def _report(backlog: OutboxBacklog) -> None:
+    if backlog.events:
+        logger.info(
+            "outbox backlog: %d events, the oldest %.1f s old",
+            backlog.events,
+            backlog.oldest_age_seconds or 0.0,
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class _Claimed:
     id: UUID
@@ -142,7 +158,7 @@ class OutboxRelay:
         """Relay until cancelled: at once after each commit that wrote events (NOTIFY), and
         every `poll_interval` seconds besides (a missed notification, a retry that is due).
         While the database or the broker is away it waits and tries again."""
-        next_report = next_prune = 0.0
+        next_count = next_report = next_prune = 0.0
         while True:
             try:
                 async with self._notifications():
@@ -153,9 +169,12 @@ class OutboxRelay:
                             # A full batch: more may be due, so again on the next turn.
                             full = await self.prune() >= PRUNE_BATCH
                             next_prune = now if full else now + PRUNE_INTERVAL
-                        if now >= next_report:
-                            next_report = now + REPORT_INTERVAL
-                            await self._report()
+                        if now >= next_count:
+                            next_count = now + COUNT_INTERVAL
+                            backlog = await self.count_backlog()
+                            if now >= next_report:
+                                next_report = now + REPORT_INTERVAL
+                                _report(backlog)
                         if not relayed:
                             await self._idle()
             except Exception as error:
@@ -251,6 +270,7 @@ class OutboxRelay:
         ]
         results = await self._publisher.publish(messages)
         for span, result in zip(spans, results, strict=True):
+            OUTBOX_PUBLISHES.labels(result.outcome.value).inc()
             if result.outcome is not Outcome.STORED:
                 failed(span, result.error or result.outcome.value)
             span.end()
@@ -280,6 +300,7 @@ class OutboxRelay:
             )
             return
         await connection.execute(_DEAD, {"id": event_id})
+        OUTBOX_DEAD_LETTERS.inc()
         logger.error(
             "event %s moved to outbox_dead_letters after %d refused publishes: %s",
             event_id,
@@ -287,15 +308,13 @@ class OutboxRelay:
             result.error,
         )
 
-    async def _report(self) -> None:
+    async def count_backlog(self) -> OutboxBacklog:
+        """The backlog now, as its metrics also say from now on."""
         async with self._engine.connect() as connection:
             backlog = await outbox_backlog(connection)
-        if backlog.events:
-            logger.info(
-                "outbox backlog: %d events, the oldest %.1f s old",
-                backlog.events,
-                backlog.oldest_age_seconds or 0.0,
-            )
+        OUTBOX_BACKLOG.set(backlog.events)
+        OUTBOX_OLDEST_AGE.set(backlog.oldest_age_seconds or 0.0)
+        return backlog
 
     async def _idle(self) -> None:
         try:
