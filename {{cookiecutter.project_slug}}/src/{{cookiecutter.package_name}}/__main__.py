@@ -1,8 +1,8 @@
-"""`python -m {{ cookiecutter.package_name }} [run | serve | migrate | relay | consume | <context> ...]`.
+"""`python -m {{ cookiecutter.package_name }} [run | serve | migrate | wait-for-migrations | relay | consume | <context> ...]`.
 
 `run` (the default, what `make run` does) migrates and then serves, with the outbox relay and
 the event consumers inside the same process; deployments run `migrate` once as a step of its
-own, `serve` on every instance, and `relay` and `consume` as services of their own. Each bounded context adds commands
+own (`wait-for-migrations` holds a new version's instances until it is done), `serve` on every instance, and `relay` and `consume` as services of their own. Each bounded context adds commands
 of its own (`python -m {{ cookiecutter.package_name }} {{ cookiecutter.aggregate_plural }} --help`), which run the same use
 cases on a synchronous engine.
 """
@@ -23,7 +23,7 @@ from sqlalchemy.exc import ArgumentError
 
 from . import contexts
 from .app import create_app
-from .migrations import upgrade_to_head
+from .migrations import upgrade_to_head, wait_until_migrated
 from .serving import (
     ExitStatus,
     StartingUp,
@@ -38,6 +38,7 @@ from .settings import Environment, Settings
 from .shared_kernel.infrastructure.database import (
     Database,
     SyncDatabase,
+    create_sync_engine_from_settings,
     database_url,
 )
 from .shared_kernel.infrastructure.messaging.workers import (
@@ -65,6 +66,8 @@ COMMANDS = {
     "run": "migrate the database, then serve the API (development)",
     "serve": "serve the API on a database that is already migrated, in HTTP__WORKERS processes",
     "migrate": "upgrade the database to the newest migration, then exit",
+    "wait-for-migrations": "wait until the database has this version's migrations, then exit "
+    "(before serve, while a separate step runs migrate)",
     "relay": "publish the outbox's events to the broker until stopped",
     "consume": "run the contexts' handlers of other contexts' events until stopped",
 }
@@ -117,6 +120,13 @@ def _main(argv: list[str] | None, starting: StartingUp) -> int:
     command = arguments.command or "run"
     if command in ("relay", "consume"):
         return _work(command, settings, starting)
+    if command == "wait-for-migrations":
+        url = _database_url(settings, starting)
+        engine = create_sync_engine_from_settings(url, settings.database)
+        with _reaching(url):
+            wait_until_migrated(engine)
+        engine.dispose()
+        return 0
     # Bound first: a port in use fails the start before any migration runs.
     listening = listen(settings.http) if command in ("run", "serve") else None
     url = _database_url(settings, starting)

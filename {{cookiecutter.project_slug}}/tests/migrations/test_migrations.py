@@ -7,7 +7,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import URL, Engine, create_engine, inspect, pool
+from sqlalchemy import URL, Engine, create_engine, inspect, pool, text
 
 from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.database import (
     with_driver,
@@ -21,6 +21,8 @@ from {{ cookiecutter.package_name }}.contexts import (
 )
 from {{ cookiecutter.package_name }}.migrations import (
     alembic_config,
+    is_migrated,
+    wait_until_migrated,
 )
 
 from ..conftest import PROJECT_ROOT, throwaway_database
@@ -72,3 +74,26 @@ def test_the_command_line_configuration_is_read_without_a_warning() -> None:
     config = Config(PROJECT_ROOT / "alembic.ini")
 
     assert config.get_prepend_sys_paths_list() == ["src"]
+
+
+def test_a_database_counts_as_migrated_at_this_version_s_head_or_a_later_one(
+    server_url: URL,
+) -> None:
+    with throwaway_database(server_url) as url:
+        engine = create_engine(with_driver(url, "psycopg"), poolclass=pool.NullPool)
+
+        def migrated() -> bool:
+            with engine.connect() as connection:
+                return is_migrated(connection)
+
+        assert not migrated()
+        migrate(engine, "upgrade", "head")
+        assert migrated()
+        migrate(engine, "downgrade", "-1")
+        assert not migrated()
+        # A later version's revision, which this one does not know.
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = 'f00d'"))
+        assert migrated()
+        wait_until_migrated(engine, poll_seconds=0.01)
+        engine.dispose()
