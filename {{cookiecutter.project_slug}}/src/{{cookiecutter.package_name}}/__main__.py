@@ -52,7 +52,7 @@ from .shared_kernel.infrastructure.observability.metrics import (
     worker_exited,
 )
 from .shared_kernel.infrastructure.observability.structured_logging import configure_logging
-from .shared_kernel.infrastructure.observability.tracing import start_tracing, trace_statements
+from .shared_kernel.infrastructure.observability.tracing import start_tracing
 from .startup_errors import (
     ENV_PREFIX,
     StartupError,
@@ -123,9 +123,11 @@ def _main(argv: list[str] | None, starting: StartingUp) -> int:
     if command == "wait-for-migrations":
         url = _database_url(settings, starting)
         engine = create_sync_engine_from_settings(url, settings.database)
-        with _reaching(url):
-            wait_until_migrated(engine)
-        engine.dispose()
+        try:
+            with _reaching(url):
+                wait_until_migrated(engine)
+        finally:
+            engine.dispose()
         return 0
     # Bound first: a port in use fails the start before any migration runs.
     listening = listen(settings.http) if command in ("run", "serve") else None
@@ -174,7 +176,6 @@ def _work(command: str, settings: Settings, starting: StartingUp) -> int:
     """`relay` or `consume`, until a stop signal."""
     if settings.tracing.enabled:
         start_tracing()
-        trace_statements()
     database = Database.from_settings(settings, _database_url(settings, starting))
     relay, consume = _workers(settings, database, starting)
     prepare_multiprocess_dir()

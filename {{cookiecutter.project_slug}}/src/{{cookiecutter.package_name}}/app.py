@@ -22,11 +22,7 @@ from .shared_kernel.infrastructure.database import (
 )
 from .shared_kernel.infrastructure.embedded_postgres import kept_running
 from .shared_kernel.infrastructure.observability.metrics import pools_of, sample_pools
-from .shared_kernel.infrastructure.observability.tracing import (
-    start_tracing,
-    trace_requests,
-    trace_statements,
-)
+from .shared_kernel.infrastructure.observability.tracing import start_tracing, trace_requests
 from .shared_kernel.infrastructure.session_middleware import SessionScopeMiddleware
 
 
@@ -74,5 +70,4 @@ def create_app(
     if settings.tracing.enabled:
         start_tracing()
         trace_requests(app)
-        trace_statements()
     return app

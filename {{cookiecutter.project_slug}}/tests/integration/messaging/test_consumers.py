@@ -38,7 +38,7 @@ from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.messaging.inbo
     InboxMessage,
 )
 from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.observability.tracing import (
-    trace_statements,
+    start_tracing,
 )
 from {{ cookiecutter.package_name }}.shared_kernel.infrastructure.unit_of_work import (
     SqlAlchemyUnitOfWork,
@@ -233,7 +233,7 @@ async def test_a_handler_that_fails_once_is_retried_and_its_work_applied_once(
 async def test_a_handler_runs_in_the_trace_its_message_carries(
     consuming: Consuming, stream: Stream, finished_spans: FinishedSpans
 ) -> None:
-    trace_statements()
+    start_tracing()  # keeps the tests' provider
     trace_id, publish_span_id = 0x0AF7651916CD43DD8448EB211C80319C, 0xB7AD6B7169203331
     carried = f"00-{trace_id:032x}-{publish_span_id:016x}-01"
 

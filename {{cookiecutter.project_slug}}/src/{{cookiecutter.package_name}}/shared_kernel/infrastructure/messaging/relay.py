@@ -41,8 +41,7 @@ from .publisher import Outcome, OutgoingMessage, Publisher, PublishResult
 
 logger = logging.getLogger(__name__)
 
-# Seconds between two counts of the backlog (its metrics), two log lines about it, two prunes.
-COUNT_INTERVAL = 10.0
+# Seconds between two counts of the backlog (its metrics and a log line), and two prunes.
 REPORT_INTERVAL = 30.0
 PRUNE_INTERVAL = 10.0
 PRUNE_BATCH = 5000
@@ -158,7 +157,7 @@ class OutboxRelay:
         """Relay until cancelled: at once after each commit that wrote events (NOTIFY), and
         every `poll_interval` seconds besides (a missed notification, a retry that is due).
         While the database or the broker is away it waits and tries again."""
-        next_count = next_report = next_prune = 0.0
+        next_report = next_prune = 0.0
         while True:
             try:
                 async with self._notifications():
@@ -169,12 +168,9 @@ class OutboxRelay:
                             # A full batch: more may be due, so again on the next turn.
                             full = await self.prune() >= PRUNE_BATCH
                             next_prune = now if full else now + PRUNE_INTERVAL
-                        if now >= next_count:
-                            next_count = now + COUNT_INTERVAL
-                            backlog = await self.count_backlog()
-                            if now >= next_report:
-                                next_report = now + REPORT_INTERVAL
-                                _report(backlog)
+                        if now >= next_report:
+                            next_report = now + REPORT_INTERVAL
+                            _report(await self.count_backlog())
                         if not relayed:
                             await self._idle()
             except Exception as error:

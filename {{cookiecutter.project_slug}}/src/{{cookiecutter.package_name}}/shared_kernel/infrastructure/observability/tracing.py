@@ -67,26 +67,22 @@ def sampler() -> NoLoneStatements:
 
 
 def start_tracing() -> None:
-    """The process's tracer provider, exporting by OTLP; a provider already set is kept."""
-    if isinstance(trace.get_tracer_provider(), TracerProvider):
-        return
-    named = {} if "OTEL_SERVICE_NAME" in os.environ else {SERVICE_NAME: SERVICE}
-    provider = TracerProvider(sampler=sampler(), resource=Resource.create(named))
-    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
-    trace.set_tracer_provider(provider)
+    """The process's tracer provider, exporting by OTLP (a provider already set is kept), and a
+    span per SQL statement the process sends through asyncpg, without its parameters."""
+    if not isinstance(trace.get_tracer_provider(), TracerProvider):
+        named = {} if "OTEL_SERVICE_NAME" in os.environ else {SERVICE_NAME: SERVICE}
+        provider = TracerProvider(sampler=sampler(), resource=Resource.create(named))
+        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+        trace.set_tracer_provider(provider)
+    statements = AsyncPGInstrumentor()  # type: ignore[no-untyped-call]
+    if not statements.is_instrumented_by_opentelemetry:
+        statements.instrument()
 
 
 def trace_requests(app: FastAPI) -> None:
     """A server span per request, named by its route template (`GET /tasks/{task_id}`)."""
     excluded = os.environ.get("OTEL_PYTHON_FASTAPI_EXCLUDED_URLS", UNTRACED_URLS)
     FastAPIInstrumentor.instrument_app(app, excluded_urls=excluded)
-
-
-def trace_statements() -> None:
-    """A span per SQL statement the process sends through asyncpg, without its parameters."""
-    instrumentor = AsyncPGInstrumentor()  # type: ignore[no-untyped-call]
-    if not instrumentor.is_instrumented_by_opentelemetry:
-        instrumentor.instrument()
 
 
 def with_trace_context(headers: Mapping[str, str]) -> dict[str, str]:
