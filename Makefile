@@ -14,7 +14,7 @@ $(BIN)/cookiecutter: requirements-dev.txt
 	@if command -v uv >/dev/null 2>&1; then \
 		echo "Installing the template's tools ($(TOOLS)) into $(VENV)/ with uv: a few seconds."; \
 		uv venv --quiet --allow-existing --python $(PYTHON) $(VENV) && \
-		uv pip install --quiet --python $(BIN)/python -r requirements-dev.txt; \
+		uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements-dev.txt; \
 	else \
 		echo "Installing the template's tools ($(TOOLS)) into $(VENV)/ with pip: about 40 s (with uv on PATH, a few seconds)."; \
 		$(PYTHON) -m venv $(VENV) && \

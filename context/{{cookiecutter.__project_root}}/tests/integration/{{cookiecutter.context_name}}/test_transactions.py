@@ -203,7 +203,7 @@ async def test_a_read_only_transaction_refuses_writes(database: Database) -> Non
 @on_a_direct_connection(
     "behind the pooler a cancelled statement runs on until the role's statement_timeout"
 )
-async def test_a_cancelled_use_case_is_rolled_back_and_its_connection_returned(
+async def test_a_cancelled_use_case_stops_on_the_server_and_its_connection_is_returned(
     committed_database: Database,
 ) -> None:
     async def request() -> None:
@@ -218,3 +218,10 @@ async def test_a_cancelled_use_case_is_rolled_back_and_its_connection_returned(
 
     assert await stored_titles(committed_database) == []
     assert committed_database.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+    # Its transaction no longer holds the table: the server stopped the statement within a
+    # second, long before the statement timeout.
+    async with committed_database.scope():
+        session = current_session()
+        await session.execute(text("SET LOCAL lock_timeout = '1500ms'"))
+        table = {{ cookiecutter.__aggregate_class }}Model.__tablename__
+        await session.execute(text(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE'))

@@ -189,13 +189,24 @@ class OutboxRelay:
         if not claimed:
             return 0
         delivered, failed, released = await self._publish(claimed)
+        dead: list[tuple[UUID, int, PublishResult]] = []
         async with self._engine.begin() as connection:
             if delivered:
                 await connection.execute(_DELIVERED, {"ids": delivered, "token": token})
             if released:
                 await connection.execute(_RELEASED, {"ids": released, "token": token})
             for event_id, result in failed:
-                await self._fail(connection, token, event_id, result)
+                if (attempts := await self._fail(connection, token, event_id, result)) is not None:
+                    dead.append((event_id, attempts, result))
+        # Said once committed: until then the event is still the outbox's.
+        for event_id, attempts, result in dead:
+            OUTBOX_DEAD_LETTERS.inc()
+            logger.error(
+                "event %s moved to outbox_dead_letters after %d refused publishes: %s",
+                event_id,
+                attempts,
+                result.error,
+            )
         if delivered:
             # Subjects only: an event's data may be personal.
             subjects = sorted({event.message.subject for event in claimed})
@@ -274,7 +285,8 @@ class OutboxRelay:
 
     async def _fail(
         self, connection: AsyncConnection, token: UUID, event_id: UUID, result: PublishResult
-    ) -> None:
+    ) -> int | None:
+        """Record a refused publish; the attempts, if the event moves to the dead letters."""
         settings = self._settings
         parameters = {
             "id": event_id,
@@ -285,7 +297,7 @@ class OutboxRelay:
         }
         attempts = (await connection.execute(_FAILED, parameters)).scalar_one_or_none()
         if attempts is None:  # the lease expired meanwhile: another relay has the event
-            return
+            return None
         if attempts < settings.max_attempts:
             logger.warning(
                 "the broker refused event %s (attempt %d of %d): %s",
@@ -294,15 +306,9 @@ class OutboxRelay:
                 settings.max_attempts,
                 result.error,
             )
-            return
+            return None
         await connection.execute(_DEAD, {"id": event_id})
-        OUTBOX_DEAD_LETTERS.inc()
-        logger.error(
-            "event %s moved to outbox_dead_letters after %d refused publishes: %s",
-            event_id,
-            attempts,
-            result.error,
-        )
+        return int(attempts)
 
     async def count_backlog(self) -> OutboxBacklog:
         """The backlog now, as its metrics also say from now on."""
