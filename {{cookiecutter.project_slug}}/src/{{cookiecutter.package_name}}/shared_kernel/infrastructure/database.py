@@ -94,7 +94,8 @@ def _server_settings(settings: DatabaseSettings, read_only: bool) -> dict[str, s
         server_settings["statement_timeout"] = str(settings.statement_timeout_ms)
     # A request cancelled mid-statement closes its connection, which PostgreSQL notices only
     # when it next reads from it: until then the statement runs on, holding its transaction's
-    # locks. Checked every half second, the server stops it (PostgreSQL 14 and later, Linux).
+    # locks. Checked every half second, the server stops it (PostgreSQL 14 and later, on
+    # Linux, macOS and the BSDs).
     server_settings["client_connection_check_interval"] = "500"
     if read_only:
         server_settings["default_transaction_read_only"] = "on"
